@@ -1,0 +1,162 @@
+"""The backward pass: visit the graph in reverse topological order, applying the chain rule.
+
+For every op node, from the output back to the inputs:
+
+    grad arriving at the node's output  --node.backward-->  grad for each input
+
+Where a tensor feeds several ops, the gradients arriving from each of them are
+added (the multivariable chain rule). The walk is iterative (no recursion), so
+a chain of 100,000 ops works.
+
+Observers (``observe_backward``) see each step as it happens: the node, the
+gradient arriving at its output and the gradients it sends to its inputs. The
+step-by-step visualiser is built on that and nothing else.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from . import anomaly
+from .grad_mode import state as _grad_mode
+
+_observers = []
+
+
+@contextmanager
+def observe_backward(callback):
+    """Call ``callback(node, grad_output, grads_to_inputs)`` for every backward step.
+
+    ``grads_to_inputs`` has one entry per ``node.inputs`` (None where an input
+    wants no gradient), already summed back to each input's shape.
+    """
+    _observers.append(callback)
+    try:
+        yield callback
+    finally:
+        _observers.remove(callback)
+
+
+def topological_order(root_fns):
+    """The op nodes reachable from ``root_fns``, each before the nodes it depends on.
+
+    Iterative depth-first search; the order is deterministic (input order).
+    """
+    order, visited = [], set()
+    stack = [(fn, False) for fn in reversed(root_fns)]
+    while stack:
+        fn, done = stack.pop()
+        if done:
+            order.append(fn)
+            continue
+        if fn in visited:
+            continue
+        visited.add(fn)
+        stack.append((fn, True))
+        if fn.inputs is None:
+            _raise_freed(fn)
+        for t in reversed(fn.inputs):
+            child = t._grad_fn
+            if child is not None and child not in visited:
+                stack.append((child, False))
+    order.reverse()
+    return order
+
+
+def _raise_freed(fn):
+    raise RuntimeError(
+        f"backward through the graph a second time: the graph behind '{fn.name}' was "
+        f"freed by the first backward(). Call backward(retain_graph=True) the first "
+        f"time if you need to go through the same graph again."
+    )
+
+
+def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inputs=None):
+    """Send ``root_grads`` back from ``roots`` through the graph.
+
+    Without ``inputs``, leaf tensors that require grad get the result added to
+    their ``.grad``. With ``inputs`` (a list of tensors), nothing is written to
+    ``.grad`` and their gradients are returned instead (``autograd.grad``).
+    """
+    pending = {}  # op node or leaf tensor -> gradient summed so far
+    leaves = []  # leaf tensors reached, in the order they were reached
+    for root, g in zip(roots, root_grads):
+        key = root._grad_fn
+        if key is None:
+            key = root
+            leaves.append(root)
+        pending[key] = pending[key] + g if key in pending else g
+    capture = None
+    if inputs is not None:
+        capture = {t._grad_fn: None for t in inputs if t._grad_fn is not None}
+
+    previous_mode = _grad_mode.enabled
+    _grad_mode.enabled = create_graph
+    try:
+        root_fns = [r._grad_fn for r in roots if r._grad_fn is not None]
+        for fn in topological_order(root_fns) if root_fns else ():
+            if fn in pending:
+                if capture is not None and fn in capture:
+                    capture[fn] = pending[fn]
+                _step(fn, pending, leaves, retain_graph)
+    finally:
+        _grad_mode.enabled = previous_mode
+
+    if inputs is not None:
+        return [pending.get(t) if t._grad_fn is None else capture[t._grad_fn] for t in inputs]
+    for leaf in leaves:
+        g = pending[leaf]
+        for hook in leaf._hooks or ():
+            replaced = hook(g)
+            if replaced is not None:
+                g = replaced
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+    return None
+
+
+def _step(fn, pending, leaves, retain_graph):
+    """One backward step: the node's output gradient in, its inputs' gradients out."""
+    grad = pending.pop(fn)
+    for hook in fn.hooks or ():
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = replaced
+    if fn.retained is not None:
+        t = fn.retained()
+        if t is not None:
+            t.grad = grad if t.grad is None else t.grad + grad
+
+    grads = fn.backward(grad)
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    inputs = fn.inputs
+    grads = [None if g is None or not need else _match(g, t) for g, t, need in zip(grads, inputs, fn.needs_input_grad)]
+    if anomaly.state.enabled:
+        anomaly.check_backward(fn, grads)
+    for observer in _observers:
+        observer(fn, grad, grads)
+
+    for t, g in zip(inputs, grads):
+        if g is None:
+            continue
+        key = t._grad_fn
+        if key is None:
+            key = t
+            if key not in pending:
+                leaves.append(t)
+        pending[key] = pending[key] + g if key in pending else g
+    if not retain_graph:
+        fn.release()
+
+
+def _match(g, t):
+    """Sum a broadcast gradient back to its tensor's shape and cast to its dtype.
+
+    This is the one place broadcasting is undone: if ``a`` of shape (3, 1) was
+    broadcast to (3, 4), dL/da is dL/d(broadcast a) summed over the copied axis.
+    """
+    if g.shape != t.shape:
+        g = g.sum_to(t.shape)
+    if g.dtype != t.dtype:
+        g = g.astype(t.dtype)
+    return g

@@ -1,0 +1,110 @@
+"""``Function``: one node of the computation graph, an op's forward and backward together.
+
+An op is a subclass with two methods that read side by side:
+
+* ``forward(self, *arrays, **params)`` computes the output from plain arrays
+  and may keep on ``self`` what backward will need;
+* ``backward(self, grad)`` receives dL/d(output) as a Tensor and returns
+  dL/d(input) for each input, written with Tensor ops, so that the backward pass
+  is itself differentiable (``create_graph=True`` gives second derivatives).
+
+Example, the product rule::
+
+    class Mul(Function):
+        '''c = a * b  ->  dL/da = dL/dc * b,  dL/db = dL/dc * a'''
+        def forward(self, a, b):
+            return a * b
+        def backward(self, grad):
+            a, b = self.inputs
+            return grad * b, grad * a
+
+``Mul.apply(x, y)`` runs forward and, when gradients are being recorded, links
+the new node into the graph. Broadcasting is undone by the engine (``sum_to``),
+so a backward may return gradients in the broadcast shape.
+"""
+
+from __future__ import annotations
+
+from . import anomaly
+from .grad_mode import state as _grad_mode
+
+
+class Function:
+    """Base class of every op node. ``name`` is what graphs and traces show."""
+
+    name = "function"
+    #: set True where backward needs the op's own output (exp, tanh, softmax...)
+    saves_output = False
+
+    # Attributes an instance gets (plain attributes, documented here):
+    #   inputs            the input Tensors (None once the graph is freed)
+    #   needs_input_grad  one bool per input: does it want a gradient?
+    #   backend           the device the op ran on
+    #   out_data          the output array, when ``saves_output``
+    inputs = None
+    freed = False
+    hooks = None  # functions applied to the gradient of this node's output
+    retained = None  # weak reference to an output tensor that called retain_grad()
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run ``forward`` on the inputs' arrays; record the node if grad is on.
+
+        All inputs must be Tensors on one device.
+        """
+        fn = cls.__new__(cls)
+        backend = inputs[0]._backend
+        for t in inputs:
+            if t._backend is not backend:
+                _device_mismatch(cls, inputs)
+        fn.backend = backend
+        data = fn.forward(*[t.data for t in inputs], **params)
+        if anomaly.state.enabled:
+            anomaly.check_forward(fn, data)
+        if _grad_mode.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    fn.inputs = inputs
+                    fn.needs_input_grad = tuple([i.requires_grad for i in inputs])
+                    if cls.saves_output:
+                        fn.out_data = data
+                    return _make_tensor(data, fn.backend, True, fn)
+        return _make_tensor(data, fn.backend, False, None)
+
+    def forward(self, *arrays, **params):
+        raise NotImplementedError(f"{type(self).__name__}.forward")
+
+    def backward(self, grad):
+        raise NotImplementedError(f"{type(self).__name__}.backward")
+
+    def output(self):
+        """The op's output as a Tensor linked to this node (for ``saves_output`` ops).
+
+        It shares the output array and has this node as ``grad_fn``, so a
+        backward that uses it stays differentiable, without the node holding
+        its own output tensor (which would make a reference cycle).
+        """
+        return _make_tensor(self.out_data, self.backend, True, self)
+
+    def describe(self):
+        """The op's settings worth showing in a picture, e.g. ``{'stride': 2}``."""
+        return {}
+
+    def release(self):
+        """Free what this node holds for backward (called after a backward pass)."""
+        self.__dict__.clear()
+        self.freed = True
+
+    def __repr__(self):
+        return f"<{type(self).__name__}Backward>"
+
+
+def _device_mismatch(cls, inputs):
+    devices = ", ".join(f"{t.device} {tuple(t.shape)}" for t in inputs)
+    raise RuntimeError(
+        f"{cls.name}: inputs are on different devices ({devices}). Move them to one "
+        f"device first, e.g. x.to('cuda') or model.to('cuda')."
+    )
+
+
+_make_tensor = None  # set by tensor.py (Tensor._make), to avoid a circular import

@@ -1,0 +1,54 @@
+"""Every differentiable op as a function: ``import autograd.functional as F``.
+
+Each op lives with its backward in ``autograd/ops/``; this module only gathers
+them under the names PyTorch uses, so ``F.relu(x)``, ``F.conv2d(x, w)`` read the
+same as in ``torch.nn.functional``.
+"""
+
+from .ops.activations import elu, leaky_relu, relu, sigmoid, softplus, tanh
+from .ops.arithmetic import add, div, mul, neg, pow, sub
+from .ops.elementwise import (
+    abs,
+    astype,
+    clamp,
+    clip,
+    compare,
+    cos,
+    detach,
+    exp,
+    is_tensor,
+    log,
+    maximum,
+    minimum,
+    sign,
+    sin,
+    sqrt,
+    to_device,
+    where,
+)
+from .ops.indexing import cat, concatenate, getitem, pad, stack
+from .ops.linalg import matmul
+from .ops.reductions import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from .ops.shape import (
+    broadcast_to,
+    expand_dims,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    sum_to,
+    swapaxes,
+    transpose,
+    unsqueeze,
+)
+from .ops.softmax import log_softmax, softmax
+
+__all__ = [
+    "abs", "add", "argmax", "argmin", "astype", "broadcast_to", "cat", "clamp", "clip",
+    "compare", "concatenate", "cos", "detach", "div", "elu", "exp", "expand_dims", "flatten",
+    "getitem", "is_tensor", "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max",
+    "maximum", "mean", "min", "minimum", "mul", "neg", "pad", "permute", "pow", "relu",
+    "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack",
+    "std", "sub", "sum", "sum_to", "swapaxes", "tanh", "to_device", "transpose", "unsqueeze",
+    "var", "where",
+]  # fmt: skip

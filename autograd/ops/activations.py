@@ -1,0 +1,139 @@
+"""Activation functions: tanh, sigmoid, relu, leaky_relu, elu, softplus.
+
+Each backward uses the activation's own output where the lectures do
+(sigmoid' = s(1 - s), tanh' = 1 - tanh^2), through ``self.output()`` so that it
+stays differentiable.
+"""
+
+from ..function import Function
+from ._util import constant
+
+
+class Tanh(Function):
+    """y = tanh(a)  ->  dL/da = dL/dy * (1 - y^2)"""
+
+    name = "tanh"
+    saves_output = True
+
+    def forward(self, a):
+        return self.backend.xp.tanh(a)
+
+    def backward(self, grad):
+        y = self.output()
+        return grad * (1.0 - y * y)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-a)  ->  dL/da = dL/dy * y * (1 - y)"""
+
+    name = "sigmoid"
+    saves_output = True
+
+    def forward(self, a):
+        xp = self.backend.xp
+        # e^-|a| never overflows: for a < 0, 1/(1+e^-a) = e^a / (1 + e^a)
+        z = xp.exp(-xp.abs(a))
+        return xp.where(a >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(a.dtype, copy=False)
+
+    def backward(self, grad):
+        y = self.output()
+        return grad * y * (1.0 - y)
+
+
+class ReLU(Function):
+    """y = max(0, a)  ->  dL/da = dL/dy where a > 0, else 0"""
+
+    name = "relu"
+
+    def forward(self, a):
+        self.positive = a > 0
+        return a * self.positive
+
+    def backward(self, grad):
+        return grad * constant(self.positive.astype(grad.dtype), grad)
+
+
+class LeakyReLU(Function):
+    """y = max(slope * a, a)  ->  dL/da = dL/dy where a > 0, slope * dL/dy elsewhere"""
+
+    name = "leaky_relu"
+
+    def forward(self, a, negative_slope=0.01):
+        self.negative_slope = negative_slope
+        xp = self.backend.xp
+        self.slope = xp.where(a > 0, 1.0, negative_slope).astype(a.dtype)
+        return a * self.slope
+
+    def backward(self, grad):
+        return grad * constant(self.slope, grad)
+
+    def describe(self):
+        return {"slope": self.negative_slope}
+
+
+class ELU(Function):
+    """y = a if a > 0 else alpha (e^a - 1)  ->  dL/da = dL/dy * (1 if a > 0 else y + alpha)"""
+
+    name = "elu"
+    saves_output = True
+
+    def forward(self, a, alpha=1.0):
+        xp = self.backend.xp
+        self.alpha = alpha
+        self.positive = a > 0
+        return xp.where(self.positive, a, alpha * xp.expm1(xp.minimum(a, 0))).astype(a.dtype, copy=False)
+
+    def backward(self, grad):
+        from .elementwise import where
+
+        return grad * where(self.positive, 1.0, self.output() + self.alpha)
+
+    def describe(self):
+        return {"alpha": self.alpha}
+
+
+class Softplus(Function):
+    """y = ln(1 + e^(beta a)) / beta  ->  dL/da = dL/dy * sigmoid(beta a)"""
+
+    name = "softplus"
+
+    def forward(self, a, beta=1.0):
+        self.beta = beta
+        xp = self.backend.xp
+        return (xp.logaddexp(0.0, beta * a) / beta).astype(a.dtype, copy=False)
+
+    def backward(self, grad):
+        return grad * sigmoid(self.inputs[0] * self.beta)
+
+    def describe(self):
+        return {"beta": self.beta}
+
+
+def tanh(a):
+    """Hyperbolic tangent, squashing to (-1, 1)."""
+    return Tanh.apply(a)
+
+
+def sigmoid(a):
+    """The logistic function 1 / (1 + e^-a), squashing to (0, 1)."""
+    return Sigmoid.apply(a)
+
+
+def relu(a):
+    """Rectified linear unit max(0, a)."""
+    return ReLU.apply(a)
+
+
+def leaky_relu(a, negative_slope=0.01):
+    """max(negative_slope * a, a): a small slope instead of zero for negative inputs."""
+    return LeakyReLU.apply(a, negative_slope=negative_slope)
+
+
+def elu(a, alpha=1.0):
+    """Exponential linear unit: a for a > 0, alpha (e^a - 1) below."""
+    return ELU.apply(a, alpha=alpha)
+
+
+def softplus(a, beta=1.0):
+    """A smooth ReLU: ln(1 + e^(beta a)) / beta."""
+    return Softplus.apply(a, beta=beta)

@@ -1,0 +1,58 @@
+"""Matrix multiplication ``a @ b``, batched, with NumPy's rules for 1-D operands."""
+
+from ..function import Function
+
+
+class MatMul(Function):
+    """C = A @ B  ->  dL/dA = dL/dC @ B^T,  dL/dB = A^T @ dL/dC
+
+    A 1-D operand is treated as a row (left) or column (right) vector, and the
+    added axis is removed again; batch axes broadcast (the engine sums them back).
+    """
+
+    name = "matmul"
+
+    def forward(self, a, b):
+        return a @ b
+
+    def backward(self, grad):
+        a, b = self.inputs
+        need_a, need_b = self.needs_input_grad
+        a2 = a.unsqueeze(0) if a.ndim == 1 else a
+        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
+        g = grad
+        if a.ndim == 1:
+            g = g.unsqueeze(-2)
+        if b.ndim == 1:
+            g = g.unsqueeze(-1)
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = g @ b2.mT
+            grad_a = grad_a.squeeze(-2) if a.ndim == 1 else grad_a
+            if a.ndim == 1 and grad_a.ndim > 1:
+                grad_a = grad_a.sum_to(a.shape)
+        if need_b:
+            grad_b = a2.mT @ g
+            grad_b = grad_b.squeeze(-1) if b.ndim == 1 else grad_b
+            if b.ndim == 1 and grad_b.ndim > 1:
+                grad_b = grad_b.sum_to(b.shape)
+        return grad_a, grad_b
+
+
+def matmul(a, b):
+    """Matrix product ``a @ b`` (batched over leading axes; 1-D operands as vectors)."""
+    from ._util import pair
+
+    a, b = pair(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(
+            f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}; use * for scalars"
+        )
+    k_a = a.shape[-1]
+    k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if k_a != k_b:
+        raise ValueError(
+            f"matmul: shapes {a.shape} and {b.shape} don't fit: the last axis of the first ({k_a}) "
+            f"must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the second ({k_b})"
+        )
+    return MatMul.apply(a, b)

@@ -1,0 +1,189 @@
+"""Reductions: sum, mean, var, std, max, min, logsumexp over an axis (or all axes).
+
+``axis`` may be an int or a tuple; ``dim`` is accepted as PyTorch's name for it.
+Each backward first reshapes the incoming gradient to the ``keepdims`` shape so
+that it broadcasts back over the reduced axes.
+"""
+
+from ..function import Function
+from ._util import constant, kept_shape, normalize_axis, reduced_count
+
+
+class _Reduction(Function):
+    def _setup(self, a, axis, keepdims):
+        self.axis, self.keepdims, self.in_shape = axis, keepdims, a.shape
+
+    def _expand(self, t):
+        """A reduced tensor reshaped so it broadcasts against the input."""
+        return t.reshape(kept_shape(self.in_shape, self.axis))
+
+    def describe(self):
+        return {"axis": self.axis} if self.axis is not None else {}
+
+
+class Sum(_Reduction):
+    """y = sum_i a_i  ->  dL/da_i = dL/dy  (copied to every summed position)"""
+
+    name = "sum"
+
+    def forward(self, a, axis=None, keepdims=False):
+        self._setup(a, axis, keepdims)
+        return a.sum(axis=axis, keepdims=keepdims)
+
+    def backward(self, grad):
+        return self._expand(grad).broadcast_to(self.in_shape)
+
+
+class Mean(_Reduction):
+    """y = (1/n) sum_i a_i  ->  dL/da_i = dL/dy / n"""
+
+    name = "mean"
+
+    def forward(self, a, axis=None, keepdims=False):
+        self._setup(a, axis, keepdims)
+        self.n = reduced_count(a.shape, axis)
+        return a.mean(axis=axis, keepdims=keepdims)
+
+    def backward(self, grad):
+        return self._expand(grad).broadcast_to(self.in_shape) * (1.0 / self.n)
+
+
+class Var(_Reduction):
+    """y = sum_i (a_i - mean)^2 / (n - correction)  ->  dL/da_i = dL/dy * 2 (a_i - mean) / (n - correction)
+
+    ``correction=0`` (the default) is the population variance, as in the
+    lectures' batch normalisation; ``correction=1`` is the sample variance.
+    """
+
+    name = "var"
+
+    def forward(self, a, axis=None, keepdims=False, correction=0):
+        self._setup(a, axis, keepdims)
+        self.divisor = reduced_count(a.shape, axis) - correction
+        return a.var(axis=axis, keepdims=keepdims, ddof=correction)
+
+    def backward(self, grad):
+        a = self.inputs[0]
+        centered = a - a.mean(self.axis, keepdims=True)
+        return self._expand(grad) * centered * (2.0 / self.divisor)
+
+
+class Std(_Reduction):
+    """y = sqrt(var(a))  ->  dL/da_i = dL/dy * (a_i - mean) / ((n - correction) * y)"""
+
+    name = "std"
+    saves_output = True
+
+    def forward(self, a, axis=None, keepdims=False, correction=0):
+        self._setup(a, axis, keepdims)
+        self.divisor = reduced_count(a.shape, axis) - correction
+        return a.std(axis=axis, keepdims=keepdims, ddof=correction)
+
+    def backward(self, grad):
+        a = self.inputs[0]
+        centered = a - a.mean(self.axis, keepdims=True)
+        return self._expand(grad) * centered / (self._expand(self.output()) * self.divisor)
+
+
+class _Extreme(_Reduction):
+    """Shared by max and min: the gradient goes to the winning element(s).
+
+    Ties share the gradient equally: if k elements are all the maximum, each
+    receives dL/dy / k (as ``torch.amax`` does).
+    """
+
+    def forward(self, a, axis=None, keepdims=False):
+        self._setup(a, axis, keepdims)
+        out = self.reduce(a, axis=axis, keepdims=True)
+        winners = (a == out).astype(a.dtype)
+        self.share = winners / winners.sum(axis=axis, keepdims=True)
+        return (
+            out if keepdims else out.reshape([n for i, n in enumerate(a.shape) if axis is not None and i not in axis])
+        )
+
+    def backward(self, grad):
+        return self._expand(grad) * constant(self.share, grad)
+
+
+class Max(_Extreme):
+    """y = max_i a_i  ->  dL/da_i = dL/dy / k for the k maximal elements, 0 elsewhere"""
+
+    name = "max"
+
+    def reduce(self, a, **kw):
+        return a.max(**kw)
+
+
+class Min(_Extreme):
+    """y = min_i a_i  ->  dL/da_i = dL/dy / k for the k minimal elements, 0 elsewhere"""
+
+    name = "min"
+
+    def reduce(self, a, **kw):
+        return a.min(**kw)
+
+
+class LogSumExp(_Reduction):
+    """y = log sum_i e^(a_i)  ->  dL/da_i = dL/dy * e^(a_i - y)   (the softmax)"""
+
+    name = "logsumexp"
+    saves_output = True
+
+    def forward(self, a, axis=None, keepdims=False):
+        self._setup(a, axis, keepdims)
+        xp = self.backend.xp
+        top = a.max(axis=axis, keepdims=True)
+        out = xp.log(xp.exp(a - top).sum(axis=axis, keepdims=True)) + top
+        return (
+            out if keepdims else out.reshape([n for i, n in enumerate(a.shape) if axis is not None and i not in axis])
+        )
+
+    def backward(self, grad):
+        return self._expand(grad) * (self.inputs[0] - self._expand(self.output())).exp()
+
+
+def sum(a, axis=None, keepdims=False, dim=None):
+    """Sum over ``axis`` (all axes when None)."""
+    return Sum.apply(a, axis=normalize_axis(axis, dim, a.ndim, "sum"), keepdims=keepdims)
+
+
+def mean(a, axis=None, keepdims=False, dim=None):
+    """Average over ``axis`` (all axes when None)."""
+    return Mean.apply(a, axis=normalize_axis(axis, dim, a.ndim, "mean"), keepdims=keepdims)
+
+
+def var(a, axis=None, keepdims=False, dim=None, correction=0):
+    """Variance over ``axis``; population version (divide by n) unless ``correction=1``."""
+    return Var.apply(a, axis=normalize_axis(axis, dim, a.ndim, "var"), keepdims=keepdims, correction=correction)
+
+
+def std(a, axis=None, keepdims=False, dim=None, correction=0):
+    """Standard deviation over ``axis``; population version unless ``correction=1``."""
+    return Std.apply(a, axis=normalize_axis(axis, dim, a.ndim, "std"), keepdims=keepdims, correction=correction)
+
+
+def max(a, axis=None, keepdims=False, dim=None):
+    """Largest value over ``axis``; tied maxima share the gradient equally."""
+    return Max.apply(a, axis=normalize_axis(axis, dim, a.ndim, "max"), keepdims=keepdims)
+
+
+def min(a, axis=None, keepdims=False, dim=None):
+    """Smallest value over ``axis``; tied minima share the gradient equally."""
+    return Min.apply(a, axis=normalize_axis(axis, dim, a.ndim, "min"), keepdims=keepdims)
+
+
+def logsumexp(a, axis=None, keepdims=False, dim=None):
+    """log(sum(exp(a))) over ``axis``, without overflow (the max is factored out)."""
+    return LogSumExp.apply(a, axis=normalize_axis(axis, dim, a.ndim, "logsumexp"), keepdims=keepdims)
+
+
+def argmax(a, axis=None, dim=None):
+    """Index of the largest value (an int64 tensor, no gradient)."""
+    axes = normalize_axis(axis, dim, a.ndim, "argmax")
+    return constant(a.data.argmax(axis=None if axes is None else axes[0]), a)
+
+
+def argmin(a, axis=None, dim=None):
+    """Index of the smallest value (an int64 tensor, no gradient)."""
+    axes = normalize_axis(axis, dim, a.ndim, "argmin")
+    return constant(a.data.argmin(axis=None if axes is None else axes[0]), a)

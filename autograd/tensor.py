@@ -1,0 +1,479 @@
+"""``Tensor``: an array that remembers how it was made, so gradients can flow back.
+
+A tensor holds ``data`` (a NumPy or CuPy array), and, when it was produced by an
+op while gradients were recorded, ``grad_fn``: the op node that made it. Calling
+``backward()`` on a scalar result walks those nodes in reverse and fills ``.grad``
+of every leaf tensor that ``requires_grad``.
+
+>>> w = Tensor(0.5, requires_grad=True)
+>>> loss = (2.0 * w - 4.0) ** 2
+>>> loss.backward()
+>>> w.grad            # dE/dw = 2x(xw - y) = 2*2*(1 - 4) = -12
+tensor(-12., dtype=float32, device=cpu)
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+from . import backend as _backend_mod
+from . import engine, function
+from .dtypes import infer_dtype, scalar_dtype, to_dtype
+from .grad_mode import state as _grad_mode
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    ``Tensor(data, requires_grad=False, dtype=None, device=None, name=None)``
+
+    * ``data``: a number, nested list, NumPy/CuPy array or Tensor.
+    * ``requires_grad``: track ops on this tensor so ``backward()`` fills ``.grad``.
+    * ``dtype``: e.g. ``"float32"`` or ``np.float64``; Python floats default to
+      ``autograd.get_default_dtype()`` (float32), ints to int64.
+    * ``device``: ``"cpu"`` (NumPy) or ``"cuda"`` (CuPy).
+    * ``name``: shown in graph pictures and traces.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_grad_fn", "_backend", "name", "_hooks", "__weakref__")
+    __array_priority__ = 1000  # so ndarray * Tensor calls Tensor.__rmul__
+
+    def __init__(self, data, requires_grad=False, dtype=None, device=None, name=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        backend = _backend_mod.get_backend(device) if device is not None else _backend_mod.backend_of_array(data)
+        dtype = to_dtype(dtype) or infer_dtype(data)
+        if _backend_mod.backend_of_array(data) is not backend:
+            data = _backend_mod.backend_of_array(data).to_numpy(data)
+        self.data = backend.xp.asarray(data, dtype=dtype)
+        self._backend = backend
+        self.grad = None
+        self._grad_fn = None
+        self.name = name
+        self._hooks = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data, backend, requires_grad, grad_fn):
+        """Wrap an array an op produced (the fast path: no checks, no copies)."""
+        t = object.__new__(cls)
+        t.data = data
+        t._backend = backend
+        t.requires_grad = requires_grad
+        t._grad_fn = grad_fn
+        t.grad = None
+        t.name = None
+        t._hooks = None
+        return t
+
+    # ------------------------------------------------------------ properties
+    @property
+    def shape(self):
+        """The size of each axis, a tuple."""
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        """The number of axes."""
+        return self.data.ndim
+
+    @property
+    def size(self):
+        """The number of elements."""
+        return self.data.size
+
+    @property
+    def dtype(self):
+        """The element type (a NumPy dtype)."""
+        return self.data.dtype
+
+    @property
+    def device(self):
+        """``"cpu"`` or ``"cuda"``."""
+        return self._backend.name
+
+    @property
+    def backend(self):
+        """The backend object of this tensor's device (array module, random generator...)."""
+        return self._backend
+
+    @property
+    def grad_fn(self):
+        """The op node that produced this tensor (None for leaves and untracked tensors)."""
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        """True unless this tensor was produced by a recorded op."""
+        return self._grad_fn is None
+
+    @property
+    def T(self):
+        """The transpose (all axes reversed)."""
+        return F.transpose(self)
+
+    @property
+    def mT(self):
+        """The transpose of the last two axes (batched matrices)."""
+        return F.swapaxes(self, -1, -2)
+
+    def __len__(self):
+        return len(self.data)
+
+    # ------------------------------------------------------------ conversion
+    def numpy(self):
+        """The values as a NumPy array (copied to the host from a GPU)."""
+        return self._backend.to_numpy(self.data)
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self.numpy().reshape(()).item()
+
+    def tolist(self):
+        """The values as (nested) Python lists."""
+        return self.numpy().tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a.astype(dtype) if dtype is not None else a
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; use (t > 0).any() or .all()"
+            )
+        return bool(self.item())
+
+    def detach(self):
+        """The same values, cut from the graph (no grad_fn, requires_grad False)."""
+        return Tensor._make(self.data, self._backend, False, None)
+
+    def to(self, device=None, dtype=None):
+        """A tensor on ``device`` (and/or of ``dtype``); a new tensor, never in place.
+
+        The copy is differentiable: gradients flow back to the original device.
+        """
+        out = self
+        if dtype is not None:
+            out = out.astype(dtype)
+        if device is not None and _backend_mod.get_backend(device) is not out._backend:
+            out = F.to_device(out, _backend_mod.get_backend(device))
+        return out
+
+    def cpu(self):
+        """This tensor on the CPU."""
+        return self.to("cpu")
+
+    def cuda(self):
+        """This tensor on the GPU."""
+        return self.to("cuda")
+
+    def astype(self, dtype):
+        """A copy converted to ``dtype`` (differentiable for floating types)."""
+        return F.astype(self, dtype)
+
+    def float(self):
+        """A float32 copy."""
+        return self.astype(np.float32)
+
+    def double(self):
+        """A float64 copy."""
+        return self.astype(np.float64)
+
+    def long(self):
+        """An int64 copy (carries no gradient)."""
+        return self.astype(np.int64)
+
+    # ------------------------------------------------------------ autograd
+    def requires_grad_(self, requires_grad=True):
+        """Switch gradient tracking for this leaf tensor in place; returns self."""
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, this one is {self.dtype}; "
+                f"create it with dtype='float32' (or call .float())"
+            )
+        if not requires_grad and self._grad_fn is not None:
+            raise RuntimeError("requires_grad_(False) is for leaf tensors; use .detach() on results")
+        self.requires_grad = requires_grad
+        return self
+
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Compute the gradient of this tensor with respect to every leaf; add it to ``.grad``.
+
+        ``grad`` is dL/d(self); it may be omitted for a scalar (it is then 1).
+        The graph is freed afterwards unless ``retain_graph=True``;
+        ``create_graph=True`` records the backward pass too, for second derivatives.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward(): this tensor does not require grad and has no grad_fn. "
+                "Create the parameters with requires_grad=True, and don't call backward "
+                "on a result computed inside no_grad()."
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward() without an argument needs a scalar, but this tensor has "
+                    f"shape {self.shape}. Reduce it first (e.g. loss.mean()), or pass "
+                    f"grad= of the same shape."
+                )
+            grad = Tensor._make(self._backend.xp.ones_like(self.data), self._backend, False, None)
+        else:
+            grad = as_tensor_like(grad, self)
+            if grad.shape != self.shape:
+                raise ValueError(f"backward(): grad has shape {grad.shape}, but the tensor has shape {self.shape}")
+        engine.run_backward([self], [grad], retain_graph or create_graph, create_graph)
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
+        if self._grad_fn is not None:
+            self._grad_fn.retained = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad")
+        if self._grad_fn is None:
+            self._hooks = (self._hooks or []) + [hook]
+        else:
+            self._grad_fn.hooks = (self._grad_fn.hooks or []) + [hook]
+        return hook
+
+    def zero_grad(self):
+        """Forget the accumulated gradient (sets ``.grad`` to None)."""
+        self.grad = None
+
+    # ------------------------------------------------------------ display
+    def __repr__(self):
+        values = np.array2string(
+            self._backend.to_numpy(self.data) if self._backend.name != "cpu" else self.data,
+            separator=", ",
+            precision=4,
+            prefix="tensor(",
+            threshold=100,
+        )
+        extras = [f"dtype={self.dtype}", f"device={self.device}"]
+        if self._grad_fn is not None:
+            extras.append(f"grad_fn={self._grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return f"tensor({values}, {', '.join(extras)})"
+
+    # ------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return F.add(self, other)
+
+    def __radd__(self, other):
+        return F.add(other, self)
+
+    def __sub__(self, other):
+        return F.sub(self, other)
+
+    def __rsub__(self, other):
+        return F.sub(other, self)
+
+    def __mul__(self, other):
+        return F.mul(self, other)
+
+    def __rmul__(self, other):
+        return F.mul(other, self)
+
+    def __truediv__(self, other):
+        return F.div(self, other)
+
+    def __rtruediv__(self, other):
+        return F.div(other, self)
+
+    def __pow__(self, exponent):
+        return F.pow(self, exponent)
+
+    def __rpow__(self, base):
+        return F.pow(base, self)
+
+    def __neg__(self):
+        return F.neg(self)
+
+    def __matmul__(self, other):
+        return F.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return F.matmul(other, self)
+
+    def __getitem__(self, index):
+        return F.getitem(self, index)
+
+    # comparisons give plain (non-differentiable) boolean tensors
+    def __lt__(self, other):
+        return F.compare("lt", self, other)
+
+    def __le__(self, other):
+        return F.compare("le", self, other)
+
+    def __gt__(self, other):
+        return F.compare("gt", self, other)
+
+    def __ge__(self, other):
+        return F.compare("ge", self, other)
+
+    def __eq__(self, other):
+        return F.compare("eq", self, other)
+
+    def __ne__(self, other):
+        return F.compare("ne", self, other)
+
+    __hash__ = object.__hash__  # tensors are graph nodes: hash by identity
+
+    # ------------------------------------------------------------ methods mirroring functional
+    def exp(self):
+        return F.exp(self)
+
+    def log(self):
+        return F.log(self)
+
+    def sqrt(self):
+        return F.sqrt(self)
+
+    def abs(self):
+        return F.abs(self)
+
+    def sin(self):
+        return F.sin(self)
+
+    def cos(self):
+        return F.cos(self)
+
+    def tanh(self):
+        return F.tanh(self)
+
+    def sigmoid(self):
+        return F.sigmoid(self)
+
+    def relu(self):
+        return F.relu(self)
+
+    def clip(self, min=None, max=None):
+        return F.clip(self, min, max)
+
+    clamp = clip
+
+    def sum(self, axis=None, keepdims=False, dim=None):
+        return F.sum(self, axis, keepdims, dim=dim)
+
+    def mean(self, axis=None, keepdims=False, dim=None):
+        return F.mean(self, axis, keepdims, dim=dim)
+
+    def var(self, axis=None, keepdims=False, dim=None, correction=0):
+        return F.var(self, axis, keepdims, dim=dim, correction=correction)
+
+    def std(self, axis=None, keepdims=False, dim=None, correction=0):
+        return F.std(self, axis, keepdims, dim=dim, correction=correction)
+
+    def max(self, axis=None, keepdims=False, dim=None):
+        return F.max(self, axis, keepdims, dim=dim)
+
+    def min(self, axis=None, keepdims=False, dim=None):
+        return F.min(self, axis, keepdims, dim=dim)
+
+    def logsumexp(self, axis=None, keepdims=False, dim=None):
+        return F.logsumexp(self, axis, keepdims, dim=dim)
+
+    def argmax(self, axis=None, dim=None):
+        return F.argmax(self, axis, dim=dim)
+
+    def argmin(self, axis=None, dim=None):
+        return F.argmin(self, axis, dim=dim)
+
+    def softmax(self, axis=-1, dim=None):
+        return F.softmax(self, axis, dim=dim)
+
+    def log_softmax(self, axis=-1, dim=None):
+        return F.log_softmax(self, axis, dim=dim)
+
+    def matmul(self, other):
+        return F.matmul(self, other)
+
+    def reshape(self, *shape):
+        return F.reshape(self, *shape)
+
+    view = reshape
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return F.flatten(self, start_dim, end_dim)
+
+    def transpose(self, *axes):
+        return F.transpose(self, *axes)
+
+    def permute(self, *axes):
+        return F.permute(self, *axes)
+
+    def swapaxes(self, axis1, axis2):
+        return F.swapaxes(self, axis1, axis2)
+
+    def unsqueeze(self, axis):
+        return F.unsqueeze(self, axis)
+
+    expand_dims = unsqueeze
+
+    def squeeze(self, axis=None):
+        return F.squeeze(self, axis)
+
+    def broadcast_to(self, shape):
+        return F.broadcast_to(self, shape)
+
+    expand = broadcast_to
+
+    def sum_to(self, shape):
+        return F.sum_to(self, shape)
+
+    def pow(self, exponent):
+        return F.pow(self, exponent)
+
+    def all(self):
+        return bool(self.data.all())
+
+    def any(self):
+        return bool(self.data.any())
+
+
+def as_tensor_like(value, like):
+    """``value`` as a Tensor on ``like``'s device; Python scalars take ``like``'s dtype.
+
+    The scalar rule is NumPy 2's: ``float32 * 0.5`` stays float32, ``int64 * 0.5``
+    becomes float64.
+    """
+    if isinstance(value, Tensor):
+        return value
+    backend = like._backend
+    if isinstance(value, (int, float, bool)):
+        dtype = scalar_dtype(like.data.dtype, value)
+        return Tensor._make(backend.xp.asarray(value, dtype=dtype), backend, False, None)
+    if _backend_mod.backend_of_array(value) is not backend:
+        value = _backend_mod.backend_of_array(value).to_numpy(value)
+    array = backend.xp.asarray(value)
+    if array.dtype == np.float64 and not hasattr(value, "dtype"):
+        array = array.astype(like.data.dtype if like.data.dtype.kind == "f" else np.float64)
+    return Tensor._make(array, backend, False, None)
+
+
+def tensor(data, requires_grad=False, dtype=None, device=None, name=None):
+    """Make a Tensor, as ``torch.tensor``: ``tensor([1.0, 2.0], requires_grad=True)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device, name=name)
+
+
+function._make_tensor = Tensor._make
+
+from . import functional as F  # noqa: E402  (functional imports Tensor from here)

@@ -1,0 +1,28 @@
+"""Shared test setup: the ``device`` fixture (cpu always, cuda where a GPU is usable)."""
+
+import pytest
+
+import autograd as ag
+
+
+def pytest_addoption(parser):
+    parser.addoption("--require-gpu", action="store_true", help="fail, instead of skip, when no GPU is usable")
+
+
+def pytest_runtest_setup(item):
+    if "gpu" in item.keywords and not ag.cuda.is_available():
+        if item.config.getoption("--require-gpu"):
+            pytest.fail("--require-gpu was given, but no GPU is usable (CuPy missing or no device)")
+        pytest.skip("no GPU usable here (CuPy missing or no device)")
+
+
+@pytest.fixture(params=["cpu", pytest.param("cuda", marks=pytest.mark.gpu)])
+def device(request):
+    """Each test using ``device`` runs on the CPU, and on the GPU where there is one."""
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    ag.manual_seed(0)
+    yield
