@@ -14,7 +14,7 @@ from .backend import get_backend
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import observe_backward
 from .factories import arange, eye, full, manual_seed, ones, ones_like, rand, randn, zeros, zeros_like
-from .function import Function
+from .function import Function, name_scope
 from .grad import grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -23,6 +23,6 @@ from .tensor import Tensor, tensor
 __all__ = [
     "AnomalyError", "Function", "GradcheckError", "Tensor", "arange", "cuda", "detect_anomaly",
     "enable_grad", "eye", "full", "functional", "get_backend", "get_default_dtype", "grad",
-    "gradcheck", "gradgradcheck", "is_grad_enabled", "manual_seed", "no_grad", "observe_backward",
+    "gradcheck", "gradgradcheck", "is_grad_enabled", "manual_seed", "name_scope", "no_grad", "observe_backward",
     "ones", "ones_like", "rand", "randn", "set_default_dtype", "tensor", "zeros", "zeros_like",
 ]  # fmt: skip

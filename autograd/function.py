@@ -25,8 +25,27 @@ so a backward may return gradients in the broadcast shape.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from . import anomaly
 from .grad_mode import state as _grad_mode
+
+_scopes = []  # names of the modules being called, outermost first
+
+
+@contextmanager
+def name_scope(name):
+    """Label the op nodes recorded inside this block with ``name`` (nested: a path).
+
+    ``nn.Module.__call__`` uses it, so a graph picture can group the ops of
+    each layer (``node.scope == ("Net", "fc1")``).
+    """
+    _scopes.append(name)
+    try:
+        yield
+    finally:
+        _scopes.pop()
+
 
 
 class Function:
@@ -43,6 +62,7 @@ class Function:
     #   out_data          the output array, when ``saves_output``
     inputs = None
     freed = False
+    scope = ()  # the module path the node was recorded in (see name_scope)
     hooks = None  # functions applied to the gradient of this node's output
     retained = None  # weak reference to an output tensor that called retain_grad()
 
@@ -68,6 +88,8 @@ class Function:
                     fn.needs_input_grad = tuple([i.requires_grad for i in inputs])
                     if cls.saves_output:
                         fn.out_data = data
+                    if _scopes:
+                        fn.scope = tuple(_scopes)
                     return _make_tensor(data, fn.backend, True, fn)
         return _make_tensor(data, fn.backend, False, None)
 

@@ -48,7 +48,7 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_exceptio
     def weighted(*xs):
         return sum(float((o.numpy() * v.numpy()).sum()) for o, v in zip(_outputs(fn, xs), vs))
 
-    for k, (t, a) in enumerate(zip(checked, analytic)):
+    for t, a in zip(checked, analytic):
         a = np.zeros(t.shape) if a is None else a.numpy()
         numeric = np.zeros(t.shape)
         flat = t.data.reshape(-1)  # a view: perturbing it perturbs t

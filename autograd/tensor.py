@@ -21,7 +21,6 @@ import numpy as np
 from . import backend as _backend_mod
 from . import engine, function
 from .dtypes import infer_dtype, scalar_dtype, to_dtype
-from .grad_mode import state as _grad_mode
 
 
 class Tensor:

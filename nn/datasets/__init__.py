@@ -1,0 +1,3 @@
+"""Data sets (being written)."""
+
+__all__ = []

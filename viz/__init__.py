@@ -1,0 +1,1 @@
+"""viz: computation-graph pictures, step-by-step backprop, plots (being written)."""
