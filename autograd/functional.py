@@ -7,6 +7,8 @@ same as in ``torch.nn.functional``.
 
 from .ops.activations import elu, leaky_relu, relu, sigmoid, softplus, tanh
 from .ops.arithmetic import add, div, mul, neg, pow, sub
+from .ops.conv import conv2d
+from .ops.dropout import dropout
 from .ops.elementwise import (
     abs,
     astype,
@@ -28,6 +30,7 @@ from .ops.elementwise import (
 )
 from .ops.indexing import cat, concatenate, getitem, pad, stack
 from .ops.linalg import matmul
+from .ops.pool import avg_pool2d, max_pool2d
 from .ops.reductions import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .ops.shape import (
     broadcast_to,
@@ -44,7 +47,7 @@ from .ops.shape import (
 from .ops.softmax import log_softmax, softmax
 
 __all__ = [
-    "abs", "add", "argmax", "argmin", "astype", "broadcast_to", "cat", "clamp", "clip",
+    "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "conv2d", "dropout", "max_pool2d", "broadcast_to", "cat", "clamp", "clip",
     "compare", "concatenate", "cos", "detach", "div", "elu", "exp", "expand_dims", "flatten",
     "getitem", "is_tensor", "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max",
     "maximum", "mean", "min", "minimum", "mul", "neg", "pad", "permute", "pow", "relu",

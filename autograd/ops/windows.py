@@ -1,0 +1,122 @@
+"""Sliding windows: the geometry shared by convolution and pooling, and its two linear ops.
+
+An image of height H, padded by p on each side, seen through a k-tall window
+that moves by stride s and spreads its taps by dilation d, gives
+
+    out_height = floor((H + 2p - d(k - 1) - 1) / s) + 1      (ceil instead of floor in ceil_mode)
+
+``windows()`` returns every window as a strided *view* (no copy). Two ops move
+values through windows and are each other's adjoint (the backward of one is
+the other), so pooling is differentiable to any order:
+
+* ``WindowGather``:  y[n,c,i,j] = sum_{k,l} x[n,c, i*s + k*d, j*s + l*d] * W[n,c,i,j,k,l]
+* ``WindowScatter``: x[n,c, i*s + k*d, j*s + l*d] += y[n,c,i,j] * W[n,c,i,j,k,l]
+
+The scatter adds one kernel offset (k, l) at a time: a few vectorised adds,
+never a loop over pixels.
+"""
+
+from dataclasses import dataclass
+
+from ..function import Function
+
+
+def _pair(v, what):
+    if isinstance(v, int):
+        return (v, v)
+    v = tuple(int(i) for i in v)
+    if len(v) != 2:
+        raise ValueError(f"{what} must be an int or a pair of ints, got {v}")
+    return v
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the windows of a 2-D convolution or pooling fall on an (H, W) image."""
+
+    kernel: tuple
+    stride: tuple
+    padding: tuple
+    dilation: tuple
+    in_size: tuple  # (H, W) before padding
+    out_size: tuple  # (OH, OW)
+    pad_end: tuple  # padding after the image (bottom, right): >= padding in ceil_mode
+
+    @classmethod
+    def of(cls, op, in_size, kernel, stride=None, padding=0, dilation=1, ceil_mode=False):
+        kernel = _pair(kernel, f"{op}: kernel_size")
+        stride = _pair(kernel if stride is None else stride, f"{op}: stride")
+        padding, dilation = _pair(padding, f"{op}: padding"), _pair(dilation, f"{op}: dilation")
+        out, pad_end = [], []
+        for n, k, s, p, d in zip(in_size, kernel, stride, padding, dilation):
+            if s < 1 or d < 1 or k < 1 or p < 0:
+                raise ValueError(f"{op}: kernel, stride and dilation must be >= 1 and padding >= 0")
+            span = d * (k - 1) + 1
+            room = n + 2 * p - span
+            if room < 0:
+                raise ValueError(
+                    f"{op}: a {k}x{k} window (dilation {d}) does not fit an input of size {n} with padding {p}; "
+                    f"use a smaller kernel or more padding"
+                )
+            o = (-(-room // s) if ceil_mode else room // s) + 1
+            if ceil_mode and (o - 1) * s >= n + p:  # the last window must start inside the image or its padding
+                o -= 1
+            out.append(o)
+            pad_end.append(max(p, (o - 1) * s + span - n - p))
+        return cls(kernel, stride, padding, dilation, tuple(in_size), tuple(out), tuple(pad_end))
+
+    def pad(self, xp, x, value=0.0):
+        """``x`` (N, C, H, W) with the padding added (a copy), or ``x`` itself when none is needed."""
+        (pt, pl), (pb, pr) = self.padding, self.pad_end
+        if not (pt or pl or pb or pr):
+            return x
+        return xp.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=value)
+
+    def windows(self, backend, xpad):
+        """Every window of the padded input, as a view of shape (N, C, OH, OW, KH, KW)."""
+        (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.stride, self.dilation, self.out_size
+        span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+        win = backend.sliding_windows(xpad, span, axis=(2, 3))
+        return win[:, :, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, ::dh, ::dw]
+
+    def scatter(self, xp, cols, shape, dtype):
+        """Add each window's values back to where they came from; the inverse geometry of ``windows``.
+
+        ``cols`` has shape (N, C, OH, OW, KH, KW) (broadcastable); returns (N, C, H, W).
+        """
+        (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.stride, self.dilation, self.out_size
+        (pt, pl), (pb, pr), (h, w) = self.padding, self.pad_end, self.in_size
+        out = xp.zeros((shape[0], shape[1], h + pt + pb, w + pl + pr), dtype=dtype)
+        for i in range(kh):  # one vectorised add per kernel offset
+            for j in range(kw):
+                out[:, :, i * dh : i * dh + (oh - 1) * sh + 1 : sh, j * dw : j * dw + (ow - 1) * sw + 1 : sw] += cols[
+                    ..., i, j
+                ]
+        return out[:, :, pt : pt + h, pl : pl + w]
+
+
+class WindowGather(Function):
+    """y = sum over each window of x * W  ->  dL/dx = WindowScatter(dL/dy, W)"""
+
+    name = "window_gather"
+
+    def forward(self, x, geometry=None, weights=None, label=None):
+        self.geometry, self.weights, self.label = geometry, weights, label
+        win = geometry.windows(self.backend, geometry.pad(self.backend.xp, x))
+        return (win * weights).sum(axis=(-2, -1))
+
+    def backward(self, grad):
+        return WindowScatter.apply(grad, geometry=self.geometry, weights=self.weights, shape=self.inputs[0].shape)
+
+
+class WindowScatter(Function):
+    """x = each y spread over its window, weighted by W  ->  dL/dy = WindowGather(dL/dx, W)"""
+
+    name = "window_scatter"
+
+    def forward(self, y, geometry=None, weights=None, shape=None):
+        self.geometry, self.weights = geometry, weights
+        return geometry.scatter(self.backend.xp, y[..., None, None] * weights, shape, y.dtype)
+
+    def backward(self, grad):
+        return WindowGather.apply(grad, geometry=self.geometry, weights=self.weights)
