@@ -47,9 +47,9 @@ from .ops.shape import (
 from .ops.softmax import log_softmax, softmax
 
 __all__ = [
-    "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "conv2d", "dropout", "max_pool2d", "broadcast_to", "cat", "clamp", "clip",
-    "compare", "concatenate", "cos", "detach", "div", "elu", "exp", "expand_dims", "flatten",
-    "getitem", "is_tensor", "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max",
+    "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "broadcast_to", "cat", "clamp", "clip",
+    "compare", "concatenate", "conv2d", "cos", "dropout", "detach", "div", "elu", "exp", "expand_dims", "flatten",
+    "getitem", "is_tensor", "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d",
     "maximum", "mean", "min", "minimum", "mul", "neg", "pad", "permute", "pow", "relu",
     "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack",
     "std", "sub", "sum", "sum_to", "swapaxes", "tanh", "to_device", "transpose", "unsqueeze",
