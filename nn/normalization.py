@@ -1,3 +1,130 @@
-"""(being written)"""
+"""Batch normalisation: ``BatchNorm1d`` and ``BatchNorm2d``.
 
-__all__ = []
+Over a mini-batch B = {x_1 ... x_m} of one feature (channel):
+
+    mu_B      = (1/m) sum_i x_i                       mini-batch mean
+    sigma_B^2 = (1/m) sum_i (x_i - mu_B)^2            mini-batch variance
+    x_hat_i   = (x_i - mu_B) / sqrt(sigma_B^2 + eps)  normalize
+    y_i       = gamma * x_hat_i + beta                scale and shift
+
+gamma (``weight``) and beta (``bias``) are learned. The layer is written with
+autograd ops, so its gradient (and second derivative) comes from the chain rule
+through these four lines.
+"""
+
+import autograd as ag
+
+from .linear import as_input
+from .module import Module, Parameter
+
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
+
+
+class _BatchNorm(Module):
+    #: the input ranks this layer accepts, and the text that names them in errors
+    ranks = ()
+    layout = ""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None,
+                 dtype=None):  # fmt: skip
+        super().__init__()
+        self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(ag.ones(self.num_features, dtype=dtype, device=device))
+            self.bias = Parameter(ag.zeros(self.num_features, dtype=dtype, device=device))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", ag.zeros(self.num_features, dtype=dtype, device=device))
+            self.register_buffer("running_var", ag.ones(self.num_features, dtype=dtype, device=device))
+            self.register_buffer("num_batches_tracked", ag.zeros((), dtype="int64", device=device))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self):
+        """Running mean 0, running variance 1, no batches counted."""
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def forward(self, x):
+        x = as_input(x)
+        if x.ndim not in self.ranks or x.shape[1] != self.num_features:
+            raise ValueError(
+                f"{self._display_name()} expects inputs of shape {self.layout} with "
+                f"C = num_features = {self.num_features}, but got an input of shape {tuple(x.shape)}"
+            )
+        axes = (0,) + tuple(range(2, x.ndim))  # every axis but the channel axis
+        shape = (1, self.num_features) + (1,) * (x.ndim - 2)  # gamma, beta, running stats broadcast so
+        use_batch_stats = self.training or not self.track_running_stats
+        if use_batch_stats:
+            m = x.size // self.num_features
+            if m < 2 and self.training:
+                raise ValueError(
+                    f"{self._display_name()}: training needs more than one value per channel to compute a "
+                    f"batch variance, got an input of shape {tuple(x.shape)}; use a batch size > 1 or call "
+                    f"model.eval()"
+                )
+            mean = x.mean(axis=axes, keepdims=True)  # mu_B
+            centered = x - mean
+            var = (centered * centered).mean(axis=axes, keepdims=True)  # sigma_B^2
+            if self.training and self.track_running_stats:
+                self._update_running_stats(mean, var, m)
+        else:
+            mean = self.running_mean.reshape(shape)
+            centered = x - mean
+            var = self.running_var.reshape(shape)
+        x_hat = centered / (var + self.eps).sqrt()  # normalize
+        if not self.affine:
+            return x_hat
+        return x_hat * self.weight.reshape(shape) + self.bias.reshape(shape)  # scale and shift
+
+    def _update_running_stats(self, mean, var, m):
+        """running = (1 - momentum) * running + momentum * batch, with the unbiased variance (as PyTorch)."""
+        self.num_batches_tracked.data += 1
+        momentum = self.momentum
+        if momentum is None:  # a cumulative average over all batches seen
+            momentum = 1.0 / float(self.num_batches_tracked.item())
+        batch_mean = mean.data.reshape(-1)
+        batch_var = var.data.reshape(-1) * (m / (m - 1))
+        self.running_mean.data *= 1.0 - momentum
+        self.running_mean.data += momentum * batch_mean.astype(self.running_mean.dtype, copy=False)
+        self.running_var.data *= 1.0 - momentum
+        self.running_var.data += momentum * batch_var.astype(self.running_var.dtype, copy=False)
+
+    def extra_repr(self):
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) inputs, per feature C (see the module docstring).
+
+    ``BatchNorm1d(num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True)``.
+    In training it normalises with the batch's mean and (population) variance
+    and updates ``running_mean`` / ``running_var`` by
+    running = (1 - momentum) * running + momentum * batch statistic
+    (the variance there unbiased, m/(m-1) times the batch variance, as PyTorch);
+    in evaluation (``model.eval()``) it normalises with the running statistics.
+    """
+
+    ranks = (2, 3)
+    layout = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) images, per channel C, over the batch and all pixels.
+
+    The same formulas and arguments as ``BatchNorm1d`` (see the module
+    docstring), with the mean and variance taken over axes N, H and W.
+    """
+
+    ranks = (4,)
+    layout = "(N, C, H, W)"
