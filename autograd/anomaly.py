@@ -8,10 +8,11 @@ the only cost is one flag test per op.
 
 
 class _AnomalyMode:
-    __slots__ = ("enabled",)
+    __slots__ = ("enabled", "in_backward_of")
 
     def __init__(self):
         self.enabled = False
+        self.in_backward_of = None  # the node whose backward is running (its ops are blamed on it)
 
 
 state = _AnomalyMode()
@@ -44,8 +45,23 @@ def _bad(fn, array):
     return array.dtype.kind in "fc" and not bool(xp.isfinite(array).all())
 
 
+def checked_backward(fn, grad):
+    """Run ``fn.backward(grad)``; a NaN/Inf made by the ops inside it is blamed on ``fn``'s backward."""
+    outer, state.in_backward_of = state.in_backward_of, fn
+    try:
+        return fn.backward(grad)
+    finally:
+        state.in_backward_of = outer
+
+
 def check_forward(fn, data):
     if _bad(fn, data):
+        node = state.in_backward_of
+        if node is not None:
+            raise AnomalyError(
+                f"backward of '{node.name}' produced NaN or Inf (in its '{fn.name}' step, shape "
+                f"{tuple(data.shape)}). Look at this op's inputs: e.g. sqrt or log at 0, division by zero."
+            )
         raise AnomalyError(
             f"forward of '{fn.name}' produced NaN or Inf (output shape {tuple(data.shape)}). "
             f"Look at this op's inputs: e.g. log or division of zero, exp of a large number."

@@ -38,33 +38,34 @@ def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_exceptio
     rng = np.random.default_rng(seed)
     outs = _outputs(fn, inputs)
     vs = [_random_like(o, rng) for o in outs]
-    checked = [t for t in inputs if t.requires_grad]
+    checked = [(i, t) for i, t in enumerate(inputs) if t.requires_grad]
     live = [(o, v) for o, v in zip(outs, vs) if o.requires_grad]  # a constant output adds 0
     if live:
-        analytic = _grad([o for o, _ in live], checked, grad_outputs=[v for _, v in live], allow_unused=True)
+        analytic = _grad(
+            [o for o, _ in live], [t for _, t in checked], grad_outputs=[v for _, v in live], allow_unused=True
+        )
     else:
         analytic = [None] * len(checked)
 
     def weighted(*xs):
         return sum(float((o.numpy() * v.numpy()).sum()) for o, v in zip(_outputs(fn, xs), vs))
 
-    for t, a in zip(checked, analytic):
+    for (position, t), a in zip(checked, analytic):
         a = np.zeros(t.shape) if a is None else a.numpy()
         numeric = np.zeros(t.shape)
-        flat = t.data.reshape(-1)  # a view: perturbing it perturbs t
-        for i in range(flat.size):
-            old = flat[i].item()
-            flat[i] = old + eps
+        for index in np.ndindex(*t.shape):  # indexing t.data in place works for any memory layout
+            old = t.data[index].item()
+            t.data[index] = old + eps
             plus = weighted(*inputs)
-            flat[i] = old - eps
+            t.data[index] = old - eps
             minus = weighted(*inputs)
-            flat[i] = old
-            numeric.reshape(-1)[i] = (plus - minus) / (2 * eps)
+            t.data[index] = old
+            numeric[index] = (plus - minus) / (2 * eps)
         error = np.abs(a - numeric) - (atol + rtol * np.abs(numeric))
         if error.size and error.max() > 0:
-            worst = np.unravel_index(int(error.argmax()), t.shape)
+            worst = tuple(int(i) for i in np.unravel_index(int(error.argmax()), t.shape))
             msg = (
-                f"gradcheck failed for input {inputs.index(t)}"
+                f"gradcheck failed for input {position}"
                 f"{f' ({t.name!r})' if t.name else ''} of shape {t.shape}: at index {worst} "
                 f"backward gives {a[worst]:.8g} but central differences give {numeric[worst]:.8g}"
             )

@@ -28,7 +28,7 @@ class Tensor:
 
     ``Tensor(data, requires_grad=False, dtype=None, device=None, name=None)``
 
-    * ``data``: a number, nested list, NumPy/CuPy array or Tensor.
+    * ``data``: a number, nested list, NumPy/CuPy array or Tensor (always copied).
     * ``requires_grad``: track ops on this tensor so ``backward()`` fills ``.grad``.
     * ``dtype``: e.g. ``"float32"`` or ``np.float64``; Python floats default to
       ``autograd.get_default_dtype()`` (float32), ints to int64.
@@ -46,7 +46,15 @@ class Tensor:
         dtype = to_dtype(dtype) or infer_dtype(data)
         if _backend_mod.backend_of_array(data) is not backend:
             data = _backend_mod.backend_of_array(data).to_numpy(data)
-        self.data = backend.xp.asarray(data, dtype=dtype)
+        # a copy, as torch.tensor makes: optimizers update .data in place, and must
+        # never change the array a learner passed in
+        try:
+            self.data = backend.xp.array(data, dtype=dtype, copy=True)
+        except (ValueError, TypeError) as e:
+            raise type(e)(
+                f"Tensor: cannot make an array of {type(data).__name__} data ({e}). Nested lists must be "
+                f"rectangular (every row the same length) and hold numbers."
+            ) from None
         self._backend = backend
         self.grad = None
         self._grad_fn = None

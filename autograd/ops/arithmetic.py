@@ -5,7 +5,7 @@ rules are written as if no broadcasting happened.
 """
 
 from ..function import Function
-from ._util import pair
+from ._util import binary
 
 
 class Add(Function):
@@ -91,22 +91,22 @@ class Pow(Function):
 
 def add(a, b):
     """Elementwise a + b (broadcasting)."""
-    return Add.apply(*pair(a, b))
+    return binary(Add, "add", a, b)
 
 
 def sub(a, b):
     """Elementwise a - b (broadcasting)."""
-    return Sub.apply(*pair(a, b))
+    return binary(Sub, "sub", a, b)
 
 
 def mul(a, b):
     """Elementwise a * b (broadcasting)."""
-    return Mul.apply(*pair(a, b))
+    return binary(Mul, "mul", a, b)
 
 
 def div(a, b):
     """Elementwise a / b (broadcasting)."""
-    return Div.apply(*pair(a, b))
+    return binary(Div, "div", a, b)
 
 
 def neg(a):
@@ -116,4 +116,4 @@ def neg(a):
 
 def pow(a, b):
     """Elementwise a ** b; the exponent may be a number or a tensor."""
-    return Pow.apply(*pair(a, b))
+    return binary(Pow, "pow", a, b)

@@ -7,7 +7,7 @@ derivative of a step is zero almost everywhere.
 
 from ..function import Function
 from ..tensor import Tensor, as_tensor_like
-from ._util import constant, pair
+from ._util import binary, check_broadcast, constant, pair
 
 
 class Exp(Function):
@@ -224,12 +224,12 @@ clamp = clip
 
 def maximum(a, b):
     """Elementwise larger of a and b (on ties each gets half the gradient)."""
-    return Maximum.apply(*pair(a, b))
+    return binary(Maximum, "maximum", a, b)
 
 
 def minimum(a, b):
     """Elementwise smaller of a and b (on ties each gets half the gradient)."""
-    return Minimum.apply(*pair(a, b))
+    return binary(Minimum, "minimum", a, b)
 
 
 def where(condition, a, b):
@@ -238,6 +238,7 @@ def where(condition, a, b):
     cond = condition.data if isinstance(condition, Tensor) else a._backend.xp.asarray(condition)
     if cond.dtype != bool:
         cond = cond.astype(bool)
+    check_broadcast("where", cond.shape, a.shape, b.shape)
     return Where.apply(a, b, condition=cond)
 
 
@@ -252,7 +253,11 @@ _COMPARE = {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_eq
 def compare(op, a, b):
     """A boolean tensor (no gradient): ``op`` is one of lt, le, gt, ge, eq, ne."""
     a, b = pair(a, b)
-    return constant(getattr(a._backend.xp, _COMPARE[op])(a.data, b.data), a)
+    try:
+        return constant(getattr(a._backend.xp, _COMPARE[op])(a.data, b.data), a)
+    except ValueError:
+        check_broadcast(f"comparison ({op})", a.shape, b.shape)
+        raise
 
 
 def astype(a, dtype):
@@ -269,7 +274,9 @@ def astype(a, dtype):
 
 def to_device(a, backend):
     """A copy of ``a`` on another device's backend (differentiable)."""
-    return ToDevice.apply(a, target=backend)
+    out = ToDevice.apply(a, target=backend)
+    out._backend = backend  # the one op whose output lives on another device than its input
+    return out
 
 
 def detach(a):

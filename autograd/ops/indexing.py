@@ -7,6 +7,7 @@ receives the sum of both gradients, so the backward is a scatter-*add*.
 
 from ..function import Function
 from ..tensor import Tensor
+from ._util import check_axis
 
 
 def _has_arrays(index):
@@ -120,6 +121,8 @@ def concatenate(tensors, axis=0, dim=None):
     """Join tensors along an existing axis (``torch.cat``)."""
     axis = axis if dim is None else dim
     tensors = list(tensors)
+    if tensors:
+        axis = check_axis(axis, tensors[0].ndim, "concatenate")
     _check_same(tensors, "concatenate", axis)
     return Concatenate.apply(*tensors, axis=axis)
 
@@ -132,6 +135,7 @@ def stack(tensors, axis=0, dim=None):
     axis = axis if dim is None else dim
     tensors = list(tensors)
     _check_same(tensors, "stack", None)
+    axis = check_axis(axis, tensors[0].ndim + 1, "stack")  # the new axis may go anywhere from 0 to ndim
     return Stack.apply(*tensors, axis=axis)
 
 
@@ -155,6 +159,8 @@ def pad(a, pad_width, value=0.0):
     if isinstance(pad_width, int):
         pad_width = ((pad_width, pad_width),) * a.ndim
     pad_width = tuple((int(b), int(e)) for b, e in pad_width)
+    if any(b < 0 or e < 0 for b, e in pad_width):
+        raise ValueError(f"pad: widths must be >= 0, got {pad_width}; to crop, index instead (x[1:-1])")
     if len(pad_width) != a.ndim:
         raise ValueError(
             f"pad: pad_width has {len(pad_width)} pairs but the tensor has {a.ndim} axes (shape {a.shape})"

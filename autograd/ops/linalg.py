@@ -1,5 +1,7 @@
 """Matrix multiplication ``a @ b``, batched, with NumPy's rules for 1-D operands."""
 
+import numpy as np
+
 from ..function import Function
 
 
@@ -18,13 +20,11 @@ class MatMul(Function):
     def backward(self, grad):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        a2 = a.unsqueeze(0) if a.ndim == 1 else a
-        b2 = b.unsqueeze(-1) if b.ndim == 1 else b
-        g = grad
-        if a.ndim == 1:
-            g = g.unsqueeze(-2)
-        if b.ndim == 1:
-            g = g.unsqueeze(-1)
+        # as matrices: a 1-D a is a (1, k) row, a 1-D b a (k, 1) column; g is dL/d(a2 @ b2)
+        a2 = a.reshape(1, -1) if a.ndim == 1 else a
+        b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+        batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        g = grad.reshape(batch + (a2.shape[-2], b2.shape[-1]))
         grad_a = grad_b = None
         if need_a:
             grad_a = g @ b2.mT

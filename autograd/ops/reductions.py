@@ -180,10 +180,14 @@ def logsumexp(a, axis=None, keepdims=False, dim=None):
 def argmax(a, axis=None, dim=None):
     """Index of the largest value (an int64 tensor, no gradient)."""
     axes = normalize_axis(axis, dim, a.ndim, "argmax")
+    if axes is not None and len(axes) != 1:
+        raise ValueError(f"argmax: give one axis (or None for the whole tensor), got {axis if dim is None else dim!r}")
     return constant(a.data.argmax(axis=None if axes is None else axes[0]), a)
 
 
 def argmin(a, axis=None, dim=None):
     """Index of the smallest value (an int64 tensor, no gradient)."""
     axes = normalize_axis(axis, dim, a.ndim, "argmin")
+    if axes is not None and len(axes) != 1:
+        raise ValueError(f"argmin: give one axis (or None for the whole tensor), got {axis if dim is None else dim!r}")
     return constant(a.data.argmin(axis=None if axes is None else axes[0]), a)

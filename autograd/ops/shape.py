@@ -7,7 +7,7 @@ gradient back where the value came from.
 import numpy as np
 
 from ..function import Function
-from ._util import normalize_axis
+from ._util import check_axis, normalize_axis
 
 
 class Reshape(Function):
@@ -17,13 +17,15 @@ class Reshape(Function):
 
     def forward(self, a, shape=None):
         self.in_shape = a.shape
-        return a.reshape(shape)
+        out = a.reshape(shape)
+        self.out_shape = out.shape
+        return out
 
     def backward(self, grad):
         return grad.reshape(self.in_shape)
 
     def describe(self):
-        return {"shape": tuple(self.inputs[0].shape) if self.inputs else None}
+        return {"shape": self.out_shape}
 
 
 class Transpose(Function):
@@ -90,7 +92,9 @@ def flatten(a, start_dim=0, end_dim=-1):
     """Merge the axes from ``start_dim`` to ``end_dim`` into one."""
     if a.ndim == 0:
         return reshape(a, 1)
-    start, end = start_dim % a.ndim, end_dim % a.ndim
+    start, end = check_axis(start_dim, a.ndim, "flatten"), check_axis(end_dim, a.ndim, "flatten")
+    if start > end:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} (shape {a.shape})")
     merged = 1
     for n in a.shape[start : end + 1]:
         merged *= n
@@ -100,14 +104,16 @@ def flatten(a, start_dim=0, end_dim=-1):
 def transpose(a, *axes):
     """Permute axes; with no axes, reverse them (a matrix's transpose).
 
-    ``transpose(a, 0, 1)`` with exactly two axes swaps them, as in PyTorch.
+    ``transpose(a, 0, 1)`` with two separate axes swaps them, as in PyTorch (also
+    for a matrix, where NumPy would read (0, 1) as "keep the order");
+    ``transpose(a, (2, 0, 1))`` with one tuple permutes, as in NumPy.
     """
+    if len(axes) == 2 and all(isinstance(ax, int) for ax in axes):
+        return swapaxes(a, *axes)
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
     if not axes:
         axes = tuple(range(a.ndim))[::-1]
-    elif len(axes) == 2 and a.ndim != 2:
-        return swapaxes(a, *axes)
     return permute(a, *axes)
 
 
@@ -123,6 +129,7 @@ def permute(a, *axes):
 
 def swapaxes(a, axis1, axis2):
     """Exchange two axes."""
+    axis1, axis2 = check_axis(axis1, a.ndim, "swapaxes"), check_axis(axis2, a.ndim, "swapaxes")
     axes = list(range(a.ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return Transpose.apply(a, axes=tuple(axes))
@@ -130,6 +137,10 @@ def swapaxes(a, axis1, axis2):
 
 def unsqueeze(a, axis):
     """Insert a size-1 axis at ``axis``."""
+    if not -a.ndim - 1 <= axis <= a.ndim:
+        raise ValueError(
+            f"unsqueeze: axis {axis} is out of range: a tensor of shape {a.shape} takes -{a.ndim + 1}..{a.ndim}"
+        )
     axis = axis % (a.ndim + 1)
     return reshape(a, a.shape[:axis] + (1,) + a.shape[axis:])
 
@@ -160,4 +171,12 @@ def broadcast_to(a, shape):
 def sum_to(a, shape):
     """Sum ``a`` down to ``shape``: the inverse of broadcasting (used for every broadcast gradient)."""
     shape = tuple(shape)
-    return a if shape == a.shape else SumTo.apply(a, shape=shape)
+    if shape == a.shape:
+        return a
+    try:
+        fits = len(shape) <= a.ndim and np.broadcast_shapes(shape, a.shape) == a.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ValueError(f"sum_to: shape {a.shape} cannot be summed down to {shape} (it is not a broadcast of it)")
+    return SumTo.apply(a, shape=shape)

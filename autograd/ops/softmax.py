@@ -44,8 +44,10 @@ class LogSoftmax(Function):
 
 
 def _one_axis(a, axis, dim, op):
-    (axis,) = normalize_axis(axis if dim is None else None, dim, a.ndim, op) or (-1,)
-    return axis
+    axes = normalize_axis(axis if dim is None else None, dim, a.ndim, op)
+    if axes is not None and len(axes) > 1:
+        raise ValueError(f"{op}: give one axis, got {axis if dim is None else dim!r}")
+    return axes[0] if axes else None  # None: a 0-d tensor, whose softmax is 1
 
 
 def softmax(a, axis=-1, dim=None):
