@@ -43,16 +43,16 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         backend = _backend_mod.get_backend(device) if device is not None else _backend_mod.backend_of_array(data)
-        dtype = to_dtype(dtype) or infer_dtype(data)
         if _backend_mod.backend_of_array(data) is not backend:
             data = _backend_mod.backend_of_array(data).to_numpy(data)
-        # a copy, as torch.tensor makes: optimizers update .data in place, and must
-        # never change the array a learner passed in
         try:
+            dtype = to_dtype(dtype) or infer_dtype(data)
+            # a copy, as torch.tensor makes: optimizers update .data in place, and must
+            # never change the array a learner passed in
             self.data = backend.xp.array(data, dtype=dtype, copy=True)
-        except (ValueError, TypeError) as e:
-            raise type(e)(
-                f"Tensor: cannot make an array of {type(data).__name__} data ({e}). Nested lists must be "
+        except ValueError as e:
+            raise ValueError(
+                f"Tensor: cannot make an array of this {type(data).__name__} ({e}). Nested lists must be "
                 f"rectangular (every row the same length) and hold numbers."
             ) from None
         self._backend = backend
