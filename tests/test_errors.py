@@ -119,3 +119,8 @@ def test_integer_tensor_cannot_require_grad():
 def test_requires_grad_false_on_a_result(x):
     with pytest.raises(RuntimeError, match="detach"):
         (x * 2.0).requires_grad_(False)
+
+
+def test_ragged_nested_list_is_a_clear_error():
+    with pytest.raises(ValueError, match="rectangular"):
+        ag.tensor([[1.0, 2.0], [3.0]])
