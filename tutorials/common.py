@@ -31,16 +31,39 @@ class SlideMismatch(AssertionError):
     """The engine's number differs from the slide's."""
 
 
-def check(what, engine_value, slide_value, tol=1e-6):
-    """Print the slide's number beside the engine's; raise if they differ by more than ``tol``."""
+def check(what, engine_value, slide_value, tol=1e-6, source="slide"):
+    """Print the slide's number beside the engine's; raise if they differ by more than ``tol``.
+
+    ``source`` names where the expected number comes from when it is not the slide
+    (e.g. "formula", "expected"), so the printout never credits the slide with it.
+    """
     got = np.asarray(engine_value, dtype=float)
     want = np.asarray(slide_value, dtype=float)
     ok = got.shape == want.shape and np.allclose(got, want, atol=tol, rtol=0)
-    fmt = lambda a: np.array2string(np.round(a, 6), separator=", ") if a.ndim else f"{float(a):g}"  # noqa: E731
-    print(f"  {'ok ' if ok else 'BAD'} {what}: slide {fmt(want)} | engine {fmt(got)}")
+    fmt = lambda a: np.array2string(np.round(a, 6) + 0.0, separator=", ") if a.ndim else f"{float(a):g}"  # noqa: E731
+    if ok and got.size > 60:  # too many numbers to read: say how close they are
+        worst = float(np.max(np.abs(got - want)))
+        print(f"  ok  {what}: {got.size} values, largest |{source} - engine| = {worst:.2g}")
+    elif got.ndim >= 2 or want.ndim >= 2:  # matrices: slide and engine side by side, row by row
+        print(f"  {'ok ' if ok else 'BAD'} {what}:")
+        print(_side_by_side(fmt(want), fmt(got), source))
+    else:
+        print(f"  {'ok ' if ok else 'BAD'} {what}: {source} {fmt(want)} | engine {fmt(got)}")
     if not ok:
-        raise SlideMismatch(f"{what}: the slide says {fmt(want)} but the engine computed {fmt(got)}")
+        says = "the slide says" if source == "slide" else f"expected ({source})"
+        raise SlideMismatch(f"{what}: {says} {fmt(want)} but the engine computed {fmt(got)}")
     return got
+
+
+def _side_by_side(left, right, source="slide"):
+    """Two printed arrays next to each other, headed ``source`` and "engine"."""
+    left, right = left.splitlines(), right.splitlines()
+    width = max(len(line) for line in left + [source])
+    rows = [(source, "engine")] + [
+        (left[i] if i < len(left) else "", right[i] if i < len(right) else "")
+        for i in range(max(len(left), len(right)))
+    ]
+    return "\n".join(f"      {a:<{width}}   {b}" for a, b in rows)
 
 
 def done(out):

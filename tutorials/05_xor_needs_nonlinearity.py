@@ -1,0 +1,153 @@
+"""Lesson 05: XOR needs a non-linearity (worked example G5, slide deck 001).
+
+"Without these non-linearities, it becomes impossible to model non-linear
+classification problems such as the XOR classifier." Two networks with the same
+layers are trained the same way (Adam, mean squared error, full batch) on XOR:
+
+* no activation:   Linear(2, 4) -> Linear(4, 1)
+  A stack of linear layers is one linear layer (W = W2 W1, b = W2 b1 + b2; checked
+  below), and the best a straight line can do on XOR is to answer 0.5 everywhere:
+  mean squared error 0.25, no decision at all.
+* one hidden non-linearity:   Linear(2, 4) -> tanh -> Linear(4, 1) -> sigmoid
+  bends the decision boundary and gets all four points right.
+
+A prediction counts as right only when it is decided: on the target's side of 0.5
+by at least ``MARGIN``. (Thresholding an output of 0.5000001 at 0.5 would count
+float noise as an answer.)
+
+Run:  python tutorials/05_xor_needs_nonlinearity.py [--fast]   (writes both decision maps)
+"""
+
+import common  # noqa: F401  (puts the repository on sys.path)
+import numpy as np
+from common import FAST, check, done, output_dir
+
+import autograd as ag
+import nn
+
+XOR_INPUTS = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+XOR_TARGETS = [[0.0], [1.0], [1.0], [0.0]]
+MARGIN = 0.1
+
+
+def linear_network():
+    """Two dense layers and no activation between them."""
+    return nn.Sequential(nn.Linear(2, 4), nn.Linear(4, 1))
+
+
+def nonlinear_network():
+    """One hidden layer of 4 tanh nodes and a sigmoid output."""
+    return nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1), nn.Sigmoid())
+
+
+def decided_accuracy(outputs, targets, margin=MARGIN):
+    """Share of samples whose output is on the target's side of 0.5 by at least ``margin``."""
+    outputs, targets = np.ravel(outputs), np.ravel(targets)
+    return float(np.mean(np.abs(outputs - targets) <= 0.5 - margin))
+
+
+def train_xor(model, epochs=1000, lr=0.05):
+    """Full-batch training on the four XOR points with Adam and MSE.
+
+    Returns (final outputs, final loss, accuracy per epoch) as NumPy / floats.
+    """
+    x, y = ag.tensor(XOR_INPUTS), ag.tensor(XOR_TARGETS)
+    optimizer = nn.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.MSELoss()
+    accuracies = []
+    for _ in range(epochs):
+        output = model(x)
+        loss = loss_fn(output, y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        accuracies.append(decided_accuracy(output.numpy(), XOR_TARGETS))
+    with ag.no_grad():
+        output = model(x)
+        final_loss = loss_fn(output, y).item()
+    return output.numpy().ravel(), final_loss, accuracies
+
+
+def collapse_linear_stack(model):
+    """W = W2 W1 and b = W2 b1 + b2: the single linear layer a linear stack amounts to."""
+    first, second = model[0], model[1]
+    weight = second.weight @ first.weight
+    bias = second.weight @ first.bias + second.bias
+    return weight, bias
+
+
+def best_straight_line_mse():
+    """The least mean squared error any affine map y = w.x + b can reach on XOR (least squares)."""
+    design = np.hstack([np.array(XOR_INPUTS), np.ones((4, 1))])
+    coef, *_ = np.linalg.lstsq(design, np.array(XOR_TARGETS), rcond=None)
+    return float(np.mean((design @ coef - np.array(XOR_TARGETS)) ** 2))
+
+
+def plot_decisions(models, path):
+    """Each network's output over the unit square, with the four XOR points."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    grid = np.linspace(-0.25, 1.25, 61)
+    gx, gy = np.meshgrid(grid, grid)
+    points = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+    pts = np.array(XOR_INPUTS)
+    fig, axes = plt.subplots(1, len(models), figsize=(5 * len(models), 4.2))
+    for ax, (title, model) in zip(axes, models.items()):
+        with ag.no_grad():
+            z = model(ag.tensor(points)).numpy().reshape(gx.shape)
+        im = ax.contourf(gx, gy, z, levels=np.linspace(min(z.min(), 0), max(z.max(), 1), 21), cmap="coolwarm")
+        ax.contour(gx, gy, z, levels=[0.5], colors="black")
+        ax.scatter(pts[:, 0], pts[:, 1], c=np.ravel(XOR_TARGETS), cmap="coolwarm", s=150, edgecolors="black")
+        ax.set_title(title, fontsize=10)
+        fig.colorbar(im, ax=ax)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def main():
+    out = output_dir("05_xor_needs_nonlinearity")
+    epochs = 400 if FAST else 1000
+    print(f"XOR: inputs {XOR_INPUTS}, targets {np.ravel(XOR_TARGETS).tolist()}; Adam lr 0.05, MSE, {epochs} epochs\n")
+
+    ag.manual_seed(0)
+    linear = linear_network()
+    lin_out, lin_loss, lin_acc = train_xor(linear, epochs)
+    ag.manual_seed(0)
+    bent = nonlinear_network()
+    nl_out, nl_loss, nl_acc = train_xor(bent, epochs)
+
+    print(f"no activation:      outputs {np.round(lin_out, 3)}  loss {lin_loss:.4f}")
+    print(f"tanh hidden layer:  outputs {np.round(nl_out, 3)}  loss {nl_loss:.2e}\n")
+
+    weight, bias = collapse_linear_stack(linear)
+    x = ag.tensor(XOR_INPUTS)
+    with ag.no_grad():
+        collapsed = (x @ weight.T + bias).numpy().ravel()
+        stacked = linear(x).numpy().ravel()
+    check(
+        "the linear stack equals one linear layer W2 W1 x + (W2 b1 + b2)",
+        stacked,
+        collapsed,
+        tol=1e-5,
+        source="one layer",
+    )
+    best = best_straight_line_mse()
+    print(f"  the best any straight line can do on XOR (least squares): MSE {best:g}, answering 0.5 everywhere")
+    check(
+        "no activation: the loss is stuck at the straight line's best", lin_loss, best, tol=1e-3, source="least squares"
+    )
+    check("no activation: decided accuracy <= 50% (1 = yes)", decided_accuracy(lin_out, XOR_TARGETS) <= 0.5, 1)
+    check("one hidden non-linearity: decided accuracy", decided_accuracy(nl_out, XOR_TARGETS), 1.0)
+    reached = next(i for i, a in enumerate(nl_acc) if a == 1.0) + 1
+    print(f"\nThe non-linear network first decided all four points at epoch {reached};")
+    print(f"the linear one decided at best {max(lin_acc):.0%} of them at any epoch, and ends at {lin_acc[-1]:.0%}.")
+    plot_decisions({"no activation (a straight boundary at best)": linear, "tanh hidden layer": bent}, out / "xor.png")
+    done(out)
+
+
+if __name__ == "__main__":
+    main()
