@@ -10,6 +10,9 @@ so that no op needs an ``if cupy`` branch:
 * ``synchronize``    - wait for the device (for honest timings)
 * ``to_numpy``       - copy to host memory (counted, so tests can prove a training
   step makes no hidden device-to-host copies)
+* ``eager_checks``   - whether code may read a value back to check it (``if bad.any(): raise``)
+  for free: yes on ``cpu``; on ``cuda`` that read makes the host wait for the GPU
+  and copy, so a hot path skips such checks there and lets a bad value show as NaN
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Backend:
 
     name = "abstract"
     xp = None
+    #: reading a value back to validate it is free (cpu); on a GPU it is a sync and a copy
+    eager_checks = True
 
     def __init__(self):
         self.seed = None
@@ -76,6 +81,7 @@ class CupyBackend(Backend):
     """The ``cuda`` device: CuPy arrays on an NVIDIA GPU (CuPy imported lazily)."""
 
     name = "cuda"
+    eager_checks = False
 
     def __init__(self, cupy):
         super().__init__()

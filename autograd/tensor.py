@@ -43,10 +43,10 @@ class Tensor:
         if isinstance(data, Tensor):
             data = data.data
         backend = _backend_mod.get_backend(device) if device is not None else _backend_mod.backend_of_array(data)
-        if _backend_mod.backend_of_array(data) is not backend:
-            data = _backend_mod.backend_of_array(data).to_numpy(data)
         try:
-            dtype = to_dtype(dtype) or infer_dtype(data)
+            dtype = to_dtype(dtype) or infer_dtype(data)  # before any copy, which would make lists float64
+            if _backend_mod.backend_of_array(data) is not backend:
+                data = _backend_mod.backend_of_array(data).to_numpy(data)
             # a copy, as torch.tensor makes: optimizers update .data in place, and must
             # never change the array a learner passed in
             self.data = backend.xp.array(data, dtype=dtype, copy=True)

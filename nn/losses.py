@@ -108,7 +108,10 @@ def _broadcast_weight(weight, input, loss, what):
     if not isinstance(weight, Tensor):
         weight = Tensor(weight, dtype=input.dtype, device=input.device)
     if weight.device != input.device:
-        raise RuntimeError(f"{loss}: {what} is on {weight.device} but the prediction is on {input.device}")
+        raise RuntimeError(
+            f"{loss}: {what} is on {weight.device} but the prediction is on {input.device}; move the loss "
+            f"with loss_fn.to({input.device!r}) (or the {what} with {what}.to({input.device!r}))"
+        )
     return weight.astype(input.dtype)
 
 
@@ -172,13 +175,17 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     target = _float_target(target, input, loss)
     _check_same_shape(input, target, loss)
     xp = input.backend.xp
-    if input.size and bool(xp.any((input.data < 0) | (input.data > 1) | xp.isnan(input.data))):
+    outside = (input.data < 0) | (input.data > 1) | xp.isnan(input.data)
+    # on a GPU, checking would stop it every step: there a value outside [0, 1] makes the loss NaN instead
+    if input.backend.eager_checks and input.size and bool(xp.any(outside)):
         raise ValueError(
             f"{loss}: the prediction must be probabilities in [0, 1], got values in "
             f"[{float(xp.nanmin(input.data)):.4g}, {float(xp.nanmax(input.data)):.4g}]. "
             f"Apply a sigmoid first, or use BCEWithLogitsLoss on the raw scores (more stable)."
         )
     losses = -(target * _log_clamped(input) + (1.0 - target) * _log_clamped(1.0 - input))
+    if not input.backend.eager_checks:
+        losses = F.where(outside, xp.nan, losses)
     weight = _broadcast_weight(weight, input, loss, "weight")
     if weight is not None:
         losses = losses * weight
@@ -254,13 +261,14 @@ def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoo
         t = target.data
         valid = t != ignore_index
         bad = valid & ((t < 0) | (t >= n_classes))
-        if bool(bad.any()):
+        # on a GPU, checking would stop it every step: there a bad index makes the loss NaN (see below)
+        if log_probs.backend.eager_checks and bool(bad.any()):
             raise IndexError(
                 f"{loss}: the target holds class index {int(t[bad].reshape(-1)[0])}, but the input has "
                 f"{n_classes} classes (indices 0 to {n_classes - 1})"
             )
         classes = xp.arange(n_classes).reshape((1, n_classes) + (1,) * (t.ndim - 1))
-        keep = Tensor(xp.expand_dims(valid, 1), dtype=log_probs.dtype, device=log_probs.device)
+        keep = Tensor(xp.expand_dims(xp.where(bad, xp.nan, valid), 1), dtype=log_probs.dtype, device=log_probs.device)
         # one-hot rows of the targets; an ignored target's row is all zeros
         onehot = Tensor(xp.expand_dims(t, 1) == classes, dtype=log_probs.dtype, device=log_probs.device) * keep
         q = onehot
@@ -291,7 +299,8 @@ def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoo
     if onehot is None:  # probability targets: the mean over samples
         return total / (log_probs.size // n_classes)
     if weight is None:  # the mean over the targets that are not ignored
-        return total / int(valid.sum())
+        # divided on the device: int(valid.sum()) would copy the count to the host every step
+        return total / Tensor(valid.sum(), dtype=log_probs.dtype, device=log_probs.device)
     return total / (onehot * weight).sum()  # sum_i w_(t_i) over the kept targets
 
 
@@ -307,7 +316,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     ``weight`` (one number w_c per class) makes rare classes count more; with index targets
     "mean" is then sum_i l_i / sum_i w_(t_i), as PyTorch. ``ignore_index``: targets with this
     value count for nothing. ``label_smoothing`` eps mixes the target with the uniform
-    distribution: y -> (1 - eps) y + eps / C.
+    distribution: y -> (1 - eps) y + eps / C. A class index outside [0, C) is an IndexError on
+    the CPU; on a GPU that check would stop it every step, so there the loss becomes NaN.
     """
     loss = "cross_entropy"
     _check_reduction(reduction, loss)

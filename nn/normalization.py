@@ -89,7 +89,8 @@ class _BatchNorm(Module):
         self.num_batches_tracked.data += 1
         momentum = self.momentum
         if momentum is None:  # a cumulative average over all batches seen
-            momentum = 1.0 / float(self.num_batches_tracked.item())
+            # computed on the device: .item() would copy the count to the host every step
+            momentum = (1.0 / self.num_batches_tracked.data).astype(self.running_mean.dtype)
         batch_mean = mean.data.reshape(-1)
         batch_var = var.data.reshape(-1) * (m / (m - 1))
         self.running_mean.data *= 1.0 - momentum

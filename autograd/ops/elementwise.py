@@ -5,7 +5,7 @@ Masks (where a rule switches, e.g. inside or outside a clip) are constants: the
 derivative of a step is zero almost everywhere.
 """
 
-from ..function import Function
+from ..function import Function, _device_mismatch
 from ..tensor import Tensor, as_tensor_like
 from ._util import binary, check_broadcast, constant, pair
 
@@ -235,6 +235,8 @@ def minimum(a, b):
 def where(condition, a, b):
     """Pick a where ``condition`` holds and b elsewhere (the condition carries no gradient)."""
     a, b = pair(a, b)
+    if isinstance(condition, Tensor) and condition._backend is not a._backend:
+        _device_mismatch(Where, (condition, a, b))
     cond = condition.data if isinstance(condition, Tensor) else a._backend.xp.asarray(condition)
     if cond.dtype != bool:
         cond = cond.astype(bool)
