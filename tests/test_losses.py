@@ -27,6 +27,8 @@ def _compare(ours_fn, torch_fn, x, target, device="cpu", dtype="float64", atol=1
         t_torch = torch.tensor(target, dtype=getattr(torch, dtype), requires_grad=target_grad)
     else:
         t_ours, t_torch = ag.tensor(target, device=device), torch.tensor(target)
+    if isinstance(ours_fn, nn.Module):  # a loss holding class weights lives on a device too
+        ours_fn = ours_fn.to(device)
     ours, theirs = ours_fn(x_ours, t_ours), torch_fn(x_torch, t_torch)
     assert ours.shape == tuple(theirs.shape)
     np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-6, atol=atol)
