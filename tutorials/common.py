@@ -69,3 +69,31 @@ def _side_by_side(left, right, source="slide"):
 def done(out):
     """Tell the learner where the pictures are."""
     print(f"\nPictures and pages written to: {out}")
+
+
+class BarNotMet(AssertionError):
+    """A training tutorial did not reach the bar its worked example sets."""
+
+
+def bar(what, value, threshold):
+    """Print a measured number beside the bar it must reach (``value >= threshold``); raise if it falls short.
+
+    In ``--fast`` mode the data and epochs are shrunk, so only the pipeline is
+    checked: a shortfall is reported but does not stop the script.
+    """
+    ok = float(value) >= float(threshold)
+    note = "" if ok or not FAST else "  (--fast: shrunk run, bar not enforced)"
+    print(f"  {'ok ' if ok else 'BAD'} {what}: {float(value):.4f} (bar: >= {float(threshold):g}){note}")
+    if not ok and not FAST:
+        raise BarNotMet(f"{what} is {float(value):.4f}, below the bar of {float(threshold):g}")
+    return ok
+
+
+def flag(name):
+    """True when ``name`` (e.g. ``"--stand-in"``) is on the command line."""
+    return name in sys.argv
+
+
+def fast_or(full, fast):
+    """``full`` normally, ``fast`` in ``--fast`` mode (epochs, sample counts...)."""
+    return fast if FAST else full
