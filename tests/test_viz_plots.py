@@ -55,7 +55,7 @@ def test_image_grids(tmp_path):
         rng.random((6, 6, 6)), y_true, y_pred, class_names=["cat", "dog", "ship"], save=tmp_path / "m.png"
     )
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
-    assert titles == ["True: dog / Pred: ship", "True: dog / Pred: cat", "True: ship / Pred: dog"]
+    assert titles == ["True: dog\nPred: ship", "True: dog\nPred: cat", "True: ship\nPred: dog"]
     assert (tmp_path / "m.png").read_bytes()[:8] == PNG
 
 

@@ -183,7 +183,7 @@ def show_images(images, titles=None, ncols=8, cmap="gray", title=None, save=None
 
 
 def show_misclassified(images, y_true, y_pred, class_names=None, max_images=25, ncols=5, save=None):
-    """The images the model got wrong, each captioned "True: X / Pred: Y" (at most ``max_images``)."""
+    """The images the model got wrong, each captioned "True: X" over "Pred: Y" (at most ``max_images``)."""
     y_true = to_numpy(y_true).reshape(-1)
     y_pred = to_numpy(y_pred).reshape(-1)
     if y_true.shape != y_pred.shape:
@@ -195,7 +195,7 @@ def show_misclassified(images, y_true, y_pred, class_names=None, max_images=25, 
     def name(k):
         return class_names[int(k)] if class_names is not None else str(int(k))
 
-    titles = [f"True: {name(y_true[i])} / Pred: {name(y_pred[i])}" for i in wrong]
+    titles = [f"True: {name(y_true[i])}\nPred: {name(y_pred[i])}" for i in wrong]  # two lines, as the slides: long names fit
     images = _as_images(images)[wrong]
     return show_images(
         images, titles, ncols=ncols, title=f"Misclassified ({len(wrong)} shown of {int((y_true != y_pred).sum())})",
