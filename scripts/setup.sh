@@ -17,7 +17,12 @@ if [ -z "${VIRTUAL_ENV:-}" ]; then
 fi
 export PY
 "$PY" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-"$PY" -m pip install -q -e "$here[$extras]" || { echo "setup: pip could not install the package (see above)"; return 1 2>/dev/null || exit 1; }
+piplog="$(mktemp)"
+if ! "$PY" -m pip install -q -e "$here[$extras]" >"$piplog" 2>&1; then
+  cat "$piplog"; echo "setup: pip could not install the package (its output is above)"
+  return 1 2>/dev/null || exit 1
+fi
+rm -f "$piplog"
 
 install_system() {  # install Debian/Ubuntu/Fedora/macOS packages, quietly, where we are allowed to
   local sudo=""

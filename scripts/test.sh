@@ -6,8 +6,8 @@ set -eu
 here="$(cd "$(dirname "$0")/.." && pwd)"
 source "$here/scripts/setup.sh" "dev"
 cd "$here"
-"$PY" -m pip install -q "torch==2.13.0" \
-  || echo "test: PyTorch could not be installed; the parity tests will be skipped"
+"$PY" -m pip install -q "torch==2.13.0" >/dev/null 2>&1 \
+  || echo "test: PyTorch (torch==2.13.0) could not be installed; the parity tests will be skipped"
 if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
   install_system chromium chromium-driver || echo "test: Chromium could not be installed; the browser test will be skipped"
 fi
