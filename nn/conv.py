@@ -1,20 +1,12 @@
 """The 2-D convolution layer: ``Conv2d``."""
 
 import autograd.functional as F
+from autograd.ops.windows import as_pair
 
 from .linear import _new_parameter, as_input, reset_torch_default
 from .module import Module
 
 __all__ = ["Conv2d"]
-
-
-def _pair(v, what):
-    if isinstance(v, int):
-        return (v, v)
-    v = tuple(int(a) for a in v)
-    if len(v) != 2:
-        raise ValueError(f"Conv2d: {what} must be an int or a pair of ints, got {v}")
-    return v
 
 
 class Conv2d(Module):
@@ -43,10 +35,10 @@ class Conv2d(Module):
     ):
         super().__init__()
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride = _pair(stride, "stride")
-        self.padding = _pair(padding, "padding")
-        self.dilation = _pair(dilation, "dilation")
+        self.kernel_size = as_pair(kernel_size, "Conv2d: kernel_size")
+        self.stride = as_pair(stride, "Conv2d: stride")
+        self.padding = as_pair(padding, "Conv2d: padding")
+        self.dilation = as_pair(dilation, "Conv2d: dilation")
         self.weight = _new_parameter((self.out_channels, self.in_channels, *self.kernel_size), device, dtype)
         if bias:
             self.bias = _new_parameter((self.out_channels,), device, dtype)

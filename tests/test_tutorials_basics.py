@@ -4,7 +4,6 @@ The worked-example tests import the lessons' own functions (module names start
 with digits, so they are loaded from their files) and assert the slides' numbers.
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from lessons import lesson
 
 import autograd as ag
 
@@ -41,20 +41,6 @@ PROMISED = {
     "13_convolution": ["c3_activation_map.png", "c4_kernels_on_a_digit.png"],
     "14_pooling": ["c5_max_pooling.png"],
 }
-
-
-def lesson(name):
-    """Import ``tutorials/<name>.py`` as a module (its file name starts with a digit)."""
-    module_name = "lesson_" + name
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    if str(TUTORIALS) not in sys.path:
-        sys.path.insert(0, str(TUTORIALS))
-    spec = importlib.util.spec_from_file_location(module_name, TUTORIALS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 # ----------------------------------------------------------------- each tutorial runs on its own

@@ -7,7 +7,6 @@ runs of D1-D3 are marked ``slow``.
 """
 
 import gzip
-import importlib.util
 import os
 import struct
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from lessons import lesson
 
 import autograd as ag
 import autograd.functional as F
@@ -42,19 +42,6 @@ PROMISED = {
     "24_transfer_learning": ([], ["results.txt"]),
     "25_optimizers": ([], ["sgd_vs_adam.png"]),
 }
-
-
-def lesson(name):
-    """Import ``tutorials/<name>.py`` as a module (its file name starts with a digit)."""
-    module_name = "lesson_" + name
-    if module_name not in sys.modules:
-        if str(TUTORIALS) not in sys.path:
-            sys.path.insert(0, str(TUTORIALS))
-        spec = importlib.util.spec_from_file_location(module_name, TUTORIALS / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[module_name]
 
 
 def run_lesson(name, args, out, fast=True, extra_env=None, timeout=300):

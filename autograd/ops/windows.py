@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from ..function import Function
 
 
-def _pair(v, what):
+def as_pair(v, what):
+    """``3`` -> ``(3, 3)``; a pair stays a pair (the height and width of a kernel, stride...)."""
     if isinstance(v, int):
         return (v, v)
     v = tuple(int(i) for i in v)
@@ -44,9 +45,9 @@ class Geometry:
 
     @classmethod
     def of(cls, op, in_size, kernel, stride=None, padding=0, dilation=1, ceil_mode=False):
-        kernel = _pair(kernel, f"{op}: kernel_size")
-        stride = _pair(kernel if stride is None else stride, f"{op}: stride")
-        padding, dilation = _pair(padding, f"{op}: padding"), _pair(dilation, f"{op}: dilation")
+        kernel = as_pair(kernel, f"{op}: kernel_size")
+        stride = as_pair(kernel if stride is None else stride, f"{op}: stride")
+        padding, dilation = as_pair(padding, f"{op}: padding"), as_pair(dilation, f"{op}: dilation")
         out, pad_end = [], []
         for n, k, s, p, d in zip(in_size, kernel, stride, padding, dilation):
             if s < 1 or d < 1 or k < 1 or p < 0:
