@@ -55,6 +55,7 @@ def checked_backward(fn, grad):
 
 
 def check_forward(fn, data):
+    """Raise if ``fn``'s output has a NaN or Inf (naming the backward it ran in, if any)."""
     if _bad(fn, data):
         node = state.in_backward_of
         if node is not None:
@@ -69,6 +70,7 @@ def check_forward(fn, data):
 
 
 def check_backward(fn, grads):
+    """Raise if a gradient ``fn``'s backward sent has a NaN or Inf."""
     for i, g in enumerate(grads):
         if g is not None and _bad(fn, g.data):
             raise AnomalyError(

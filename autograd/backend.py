@@ -45,6 +45,7 @@ class Backend:
         return self.rng
 
     def asarray(self, data, dtype=None):
+        """``data`` as an array of this device (no copy when it already is one)."""
         return self.xp.asarray(data, dtype=dtype)
 
     def __repr__(self):
@@ -73,6 +74,7 @@ class NumpyBackend(Backend):
         """NumPy runs synchronously; nothing to wait for."""
 
     def to_numpy(self, a):
+        """``a`` as a NumPy array (already on the host; counted like a GPU copy, for tests)."""
         self.device_to_host_copies += 1
         return np.asarray(a)
 
@@ -91,18 +93,22 @@ class CupyBackend(Backend):
         return self.xp.random.default_rng(seed)
 
     def scatter_add(self, target, index, values):
+        """``target[index] += values`` with repeats summed (cupyx.scatter_add), in place."""
         import cupyx
 
         cupyx.scatter_add(target, index, values)
         return target
 
     def sliding_windows(self, x, window_shape, axis):
+        """A strided view of every window of ``x`` on the GPU (no copy)."""
         return self.xp.lib.stride_tricks.sliding_window_view(x, window_shape, axis=axis)
 
     def synchronize(self):
+        """Wait until the GPU has finished its queued work."""
         self.xp.cuda.Device().synchronize()
 
     def to_numpy(self, a):
+        """Copy ``a`` from the GPU to a NumPy array (counted)."""
         self.device_to_host_copies += 1
         return self.xp.asnumpy(a)
 

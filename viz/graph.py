@@ -49,10 +49,12 @@ class OpNode:
 
     @property
     def name(self):
+        """The op's name, e.g. ``mul``."""
         return self.node.name
 
     @property
     def scope(self):
+        """The module path the op ran in, e.g. ``("Net", "fc1")``."""
         return tuple(self.node.scope)
 
 

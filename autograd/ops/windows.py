@@ -45,6 +45,7 @@ class Geometry:
 
     @classmethod
     def of(cls, op, in_size, kernel, stride=None, padding=0, dilation=1, ceil_mode=False):
+        """The geometry for an (H, W) input; ``op`` names the caller in error messages."""
         kernel = as_pair(kernel, f"{op}: kernel_size")
         stride = as_pair(kernel if stride is None else stride, f"{op}: stride")
         padding, dilation = as_pair(padding, f"{op}: padding"), as_pair(dilation, f"{op}: dilation")

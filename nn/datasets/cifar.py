@@ -64,6 +64,7 @@ class SafeUnpickler(pickle.Unpickler):
     _allowed = None
 
     def find_class(self, module, name):
+        """The object a pickle names, only if it is on the allowed list; anything else is refused."""
         if SafeUnpickler._allowed is None:
             SafeUnpickler._allowed = _allowed_globals()
         found = SafeUnpickler._allowed.get((module, name))

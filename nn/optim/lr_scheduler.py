@@ -80,6 +80,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
+        """lr_t = lr_0 * gamma^floor(t / step_size)."""
         return base_lr * self.gamma ** (t // self.step_size)
 
 
@@ -91,6 +92,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
+        """lr_t = lr_0 * gamma^t."""
         return base_lr * self.gamma**t
 
 
@@ -109,4 +111,5 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
+        """lr_t = eta_min + (lr_0 - eta_min) * (1 + cos(pi t / T_max)) / 2."""
         return self.eta_min + (base_lr - self.eta_min) * (1.0 + math.cos(math.pi * t / self.T_max)) / 2.0
