@@ -40,25 +40,27 @@ def observe_backward(callback):
 def topological_order(root_fns):
     """The op nodes reachable from ``root_fns``, each before the nodes it depends on.
 
-    Iterative depth-first search; the order is deterministic (input order).
+    Iterative depth-first search; the order is deterministic (input order). A
+    node stays on the stack while the nodes it depends on are ordered above it;
+    when it is on top again, they are all done, and it joins the order.
     """
-    order, visited = [], set()
-    stack = [(fn, False) for fn in reversed(root_fns)]
+    order, expanded, finished = [], set(), set()
+    stack = list(reversed(root_fns))
     while stack:
-        fn, done = stack.pop()
-        if done:
-            order.append(fn)
-            continue
-        if fn in visited:
-            continue
-        visited.add(fn)
-        stack.append((fn, True))
-        if fn.inputs is None:
-            _raise_freed(fn)
-        for t in reversed(fn.inputs):
-            child = t._grad_fn
-            if child is not None and child not in visited:
-                stack.append((child, False))
+        fn = stack[-1]
+        if fn not in expanded:  # first visit: put the nodes it depends on above it
+            expanded.add(fn)
+            if fn.inputs is None:
+                _raise_freed(fn)
+            for t in reversed(fn.inputs):
+                child = t._grad_fn
+                if child is not None and child not in expanded:
+                    stack.append(child)
+        else:  # on top again: everything it depends on is ordered
+            stack.pop()
+            if fn not in finished:
+                finished.add(fn)
+                order.append(fn)
     order.reverse()
     return order
 
@@ -115,36 +117,42 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
 
 
 def _step(fn, pending, leaves, retain_graph):
-    """One backward step: the node's output gradient in, its inputs' gradients out."""
+    """One backward step: the node's output gradient in, its inputs' gradients out.
+
+    Each input's gradient is matched to the input's shape and dtype, then added
+    to what that input has received so far (``pending``).
+    """
     grad = pending.pop(fn)
-    for hook in fn.hooks or ():
-        replaced = hook(grad)
-        if replaced is not None:
-            grad = replaced
+    if fn.hooks is not None:
+        for hook in fn.hooks:
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
     if fn.retained is not None:
         t = fn.retained()
         if t is not None:
             t.grad = grad if t.grad is None else t.grad + grad
 
-    grads = fn.backward(grad)
+    grads = fn.backward(grad) if not anomaly.state.enabled else anomaly.checked_backward(fn, grad)
     if not isinstance(grads, tuple):
         grads = (grads,)
-    inputs = fn.inputs
-    grads = [None if g is None or not need else _match(g, t) for g, t, need in zip(grads, inputs, fn.needs_input_grad)]
-    if anomaly.state.enabled:
-        anomaly.check_backward(fn, grads)
-    for observer in _observers:
-        observer(fn, grad, grads)
-
-    for t, g in zip(inputs, grads):
-        if g is None:
+    sent = []  # one gradient per input, None where the input wants none
+    for t, g, need in zip(fn.inputs, grads, fn.needs_input_grad):
+        if g is None or not need:
+            sent.append(None)
             continue
+        g = _match(g, t)
+        sent.append(g)
         key = t._grad_fn
-        if key is None:
+        if key is None:  # a leaf: its gradient goes to .grad at the end
             key = t
             if key not in pending:
                 leaves.append(t)
         pending[key] = pending[key] + g if key in pending else g
+    if anomaly.state.enabled:
+        anomaly.check_backward(fn, sent)
+    for observer in _observers:
+        observer(fn, grad, sent)
     if not retain_graph:
         fn.release()
 
@@ -155,8 +163,8 @@ def _match(g, t):
     This is the one place broadcasting is undone: if ``a`` of shape (3, 1) was
     broadcast to (3, 4), dL/da is dL/d(broadcast a) summed over the copied axis.
     """
-    if g.shape != t.shape:
-        g = g.sum_to(t.shape)
-    if g.dtype != t.dtype:
-        g = g.astype(t.dtype)
+    if g.data.shape != t.data.shape:
+        g = g.sum_to(t.data.shape)
+    if g.data.dtype != t.data.dtype:
+        g = g.astype(t.data.dtype)
     return g

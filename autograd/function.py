@@ -47,7 +47,6 @@ def name_scope(name):
         _scopes.pop()
 
 
-
 class Function:
     """Base class of every op node. ``name`` is what graphs and traces show."""
 
@@ -70,28 +69,31 @@ class Function:
     def apply(cls, *inputs, **params):
         """Run ``forward`` on the inputs' arrays; record the node if grad is on.
 
-        All inputs must be Tensors on one device.
+        All inputs must be Tensors on one device. This runs once per op, so it
+        is kept lean: one pass over the inputs, and no work for the graph
+        unless gradients are recorded and an input wants one.
         """
         fn = cls.__new__(cls)
-        backend = inputs[0]._backend
+        backend = fn.backend = inputs[0]._backend
+        arrays = []
         for t in inputs:
             if t._backend is not backend:
                 _device_mismatch(cls, inputs)
-        fn.backend = backend
-        data = fn.forward(*[t.data for t in inputs], **params)
+            arrays.append(t.data)
+        data = fn.forward(*arrays, **params)
         if anomaly.state.enabled:
             anomaly.check_forward(fn, data)
         if _grad_mode.enabled:
             for t in inputs:
-                if t.requires_grad:
+                if t.requires_grad:  # record the node: the output needs a way back
                     fn.inputs = inputs
                     fn.needs_input_grad = tuple([i.requires_grad for i in inputs])
                     if cls.saves_output:
                         fn.out_data = data
                     if _scopes:
                         fn.scope = tuple(_scopes)
-                    return _make_tensor(data, fn.backend, True, fn)
-        return _make_tensor(data, fn.backend, False, None)
+                    return _make_tensor(data, backend, True, fn)
+        return _make_tensor(data, backend, False, None)
 
     def forward(self, *arrays, **params):
         raise NotImplementedError(f"{type(self).__name__}.forward")

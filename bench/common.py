@@ -1,0 +1,151 @@
+"""Timing helpers shared by the benchmarks: round-robin alternation, medians, machine info.
+
+Contenders are timed in turns (A, B, C, A, B, C, ...) rather than one after the
+other, so a slow minute of the machine (another process, a thermal dip) costs
+every contender alike and the ratios taken in one run stay honest. The start of
+each round rotates, so no contender always runs right after the same other one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# the benchmarks run from a checkout, without installing the package
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def device_args(description, **batch_defaults):
+    """An argument parser with ``--device cpu|cuda``, ``--repeats`` and one option per batch setting."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--repeats", type=int, default=None, help="timed rounds per contender")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first")
+    parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="wall: elapsed time (the honest one); cpu: this process's CPU time, steadier on a "
+        "busy machine but blind to waiting (use only to compare single-threaded runs)",
+    )
+    for name, default in batch_defaults.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
+    return parser
+
+
+def synchronizer(device):
+    """A function that waits for the device (NumPy, CuPy and torch CUDA queues); no-op on cpu."""
+    if device != "cuda":
+        return lambda: None
+    import cupy
+
+    def sync():
+        cupy.cuda.Device().synchronize()
+        torch = sys.modules.get("torch")
+        if torch is not None and torch.cuda.is_available():
+            torch.cuda.synchronize()
+
+    return sync
+
+
+def clock(name):
+    """The timer for ``--clock``: ``time.perf_counter`` (wall) or ``time.process_time`` (cpu)."""
+    return time.process_time if name == "cpu" else time.perf_counter
+
+
+def round_robin(contenders, repeats, warmup=3, sync=lambda: None, timer=time.perf_counter):
+    """Time each ``contenders[name]()`` ``repeats`` times, in alternation; seconds per call.
+
+    Returns ``{name: [seconds, ...]}``. ``sync`` is called before starting and
+    before stopping each clock, so queued GPU work is counted where it belongs.
+    """
+    names = list(contenders)
+    for _ in range(warmup):
+        for name in names:
+            contenders[name]()
+    sync()
+    times = {name: [] for name in names}
+    for r in range(repeats):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            fn = contenders[name]
+            sync()
+            start = timer()
+            fn()
+            sync()
+            times[name].append(timer() - start)
+    return times
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def spread(values):
+    """The interquartile range relative to the median (how noisy a contender was)."""
+    q = statistics.quantiles(values, n=4)
+    return (q[2] - q[0]) / statistics.median(values)
+
+
+def machine_info(device="cpu"):
+    """One line naming the date, machine, device and versions (for bench/README.md)."""
+    import numpy as np
+
+    parts = [
+        datetime.date.today().isoformat(),
+        f"{_cpu_name()}, {os.cpu_count()} cores",
+        f"Python {platform.python_version()}",
+        f"NumPy {np.__version__}",
+    ]
+    pinned = [f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS") if k in os.environ]
+    if pinned:
+        parts.append(" ".join(pinned))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        parts.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    if device == "cuda":
+        import cupy
+
+        props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
+        parts.append(f"CuPy {cupy.__version__} on {props['name'].decode()}")
+    return "; ".join(parts)
+
+
+def _cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def import_torch(skip):
+    """PyTorch, or None when it is missing or left out with --no-torch."""
+    if skip:
+        return None
+    try:
+        import torch
+    except ImportError:
+        print("(PyTorch is not installed: its column is left out)")
+        return None
+    return torch
+
+
+def report(title, times, baseline, info, unit=1e3, unit_name="ms"):
+    """Print median times, spreads and each contender's ratio to ``baseline``."""
+    print(f"{title}\n{info}")
+    base = median(times[baseline])
+    for name, values in times.items():
+        m = median(values)
+        print(
+            f"  {name:<14} {m * unit:9.3f} {unit_name}  (IQR {spread(values) * 100:4.1f}%)  {m / base:5.3f}x {baseline}"
+        )

@@ -1,0 +1,153 @@
+"""One training step of an MLP 784-256-256-10 (ReLU): this engine vs hand-written NumPy vs PyTorch.
+
+A step is: forward, softmax cross-entropy, backward, SGD update, float32.
+
+* ``engine``: written as a learner writes it, with ``nn.Sequential``, ``nn.Linear``,
+  ``nn.ReLU``, ``nn.CrossEntropyLoss`` and ``nn.optim.SGD``;
+* ``numpy``:  the same math by hand (the chain rule written out layer by layer),
+  on CuPy with ``--device cuda``;
+* ``torch``:  PyTorch, on CUDA with ``--device cuda``.
+
+All three start from the same weights and see the same batch; the first step's
+losses are checked to agree before anything is timed.
+
+Run: ``python bench/mlp_step.py [--device cuda] [--batch-size 128] [--repeats 200]``
+"""
+
+from __future__ import annotations
+
+import common
+import numpy as np
+
+SIZES = (784, 256, 256, 10)
+LR = 0.01
+
+
+def engine_step(device, x, y):
+    """The engine's step and its model (to share the initial weights)."""
+    # imported here, so that bench/memory.py can run the NumPy step in a process without the engine
+    import autograd as ag
+    import nn
+
+    layers = []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    model = nn.Sequential(*layers[:-1]).to(device)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = nn.optim.SGD(model.parameters(), lr=LR)
+    x, y = ag.tensor(x, device=device), ag.tensor(y, device=device)
+
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.data
+
+    return step, model
+
+
+def numpy_step(xp, weights, x, y):
+    """The same step by hand; ``weights`` is [W1, b1, W2, b2, W3, b3] with W of shape (out, in)."""
+    params = [xp.array(w) for w in weights]
+    x, y = xp.asarray(x), xp.asarray(y)
+    rows = xp.arange(len(y))
+
+    def step():
+        W1, b1, W2, b2, W3, b3 = params
+        # forward
+        h1 = x @ W1.T + b1
+        a1 = xp.maximum(h1, 0)
+        h2 = a1 @ W2.T + b2
+        a2 = xp.maximum(h2, 0)
+        z = a2 @ W3.T + b3
+        shifted = z - z.max(axis=1, keepdims=True)
+        log_p = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -log_p[rows, y].mean()
+        # backward: dL/dz = (softmax - one_hot) / N, then layer by layer
+        dz = xp.exp(log_p)
+        dz[rows, y] -= 1
+        dz /= len(y)
+        dW3, db3 = dz.T @ a2, dz.sum(axis=0)
+        dh2 = (dz @ W3) * (h2 > 0)
+        dW2, db2 = dh2.T @ a1, dh2.sum(axis=0)
+        dh1 = (dh2 @ W2) * (h1 > 0)
+        dW1, db1 = dh1.T @ x, dh1.sum(axis=0)
+        # SGD
+        for p, g in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
+            p -= LR * g
+        return loss
+
+    return step
+
+
+def torch_step(torch, device, weights, x, y):
+    layers = []
+    for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
+        layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1])
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), weights):
+            p.copy_(torch.from_numpy(w))
+    model.to(device)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    return step
+
+
+def make_contenders(device, batch_size, torch):
+    import autograd as ag
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch_size, SIZES[0]), dtype=np.float32)
+    y = rng.integers(0, SIZES[-1], batch_size)
+    ag.manual_seed(0)
+    engine, model = engine_step(device, x, y)
+    weights = [p.numpy().copy() for p in model.parameters()]
+    contenders = {"engine": engine, "numpy": numpy_step(ag.get_backend(device).xp, weights, x, y)}
+    if torch is not None:
+        contenders["torch"] = torch_step(torch, device, weights, x, y)
+    return contenders
+
+
+def check_agreement(contenders):
+    """The first steps' losses must agree, or the timings would compare different work."""
+    losses = {name: _as_float(step()) for name, step in contenders.items()}
+    reference = losses["numpy"]
+    for name, value in losses.items():
+        assert abs(value - reference) < 1e-3 * max(1.0, abs(reference)), f"{name} loss {value} != numpy {reference}"
+    return losses
+
+
+def _as_float(value):
+    """A loss from any contender (NumPy or CuPy array, torch tensor) as a Python float."""
+    if hasattr(value, "detach"):  # torch
+        return float(value.detach().cpu())
+    if hasattr(value, "get"):  # CuPy: copy to the host
+        return float(value.get())
+    return float(value)
+
+
+def main():
+    parser = common.device_args(__doc__.splitlines()[0], batch_size=128)
+    args = parser.parse_args()
+    torch = common.import_torch(args.no_torch)
+    contenders = make_contenders(args.device, args.batch_size, torch)
+    check_agreement(contenders)
+    sync = common.synchronizer(args.device)
+    times = common.round_robin(contenders, args.repeats or 200, args.warmup, sync, common.clock(args.clock))
+    title = f"mlp_step: MLP {'-'.join(map(str, SIZES))}, batch {args.batch_size}, float32, {args.device}"
+    common.report(title, times, "numpy", common.machine_info(args.device))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Per-op overhead: a chain of 1000 elementwise ops on a shape-(1,) tensor, forward and backward.
+
+The chain alternates ``y = y + a``, ``y = y * b``, ``y = tanh(y)`` (a, b constant
+tensors of shape (1,)), starting from ``x`` that requires grad, then calls
+``backward()``. With one element per array the arithmetic is free, so the time
+is the engine's own bookkeeping per op: creating nodes and tensors, the backward
+walk, summing gradients.
+
+Contenders, timed in alternation in one run:
+
+* ``engine``: this engine;
+* ``torch``:  PyTorch;
+* ``numpy``:  the same chain by hand in NumPy, forward values kept in a list and
+  the chain rule applied in a loop (the floor: no graph, no bookkeeping).
+
+Run: ``python bench/tiny_ops.py [--device cuda] [--ops 1000] [--repeats 50]``
+"""
+
+from __future__ import annotations
+
+import common
+
+import autograd as ag
+import autograd.functional as F
+
+
+def engine_chain(device, n_ops):
+    x = ag.tensor([0.3], requires_grad=True, device=device)
+    a = ag.tensor([0.5], device=device)
+    b = ag.tensor([0.9], device=device)
+
+    def forward():
+        y = x
+        for i in range(n_ops):
+            k = i % 3
+            if k == 0:
+                y = y + a
+            elif k == 1:
+                y = y * b
+            else:
+                y = F.tanh(y)
+        return y
+
+    def step():
+        x.grad = None
+        forward().backward(ag.ones_like(x))
+        return x.grad
+
+    return forward, step
+
+
+def torch_chain(torch, device, n_ops):
+    x = torch.tensor([0.3], requires_grad=True, device=device)
+    a = torch.tensor([0.5], device=device)
+    b = torch.tensor([0.9], device=device)
+    one = torch.ones_like(x)
+
+    def forward():
+        y = x
+        for i in range(n_ops):
+            k = i % 3
+            if k == 0:
+                y = y + a
+            elif k == 1:
+                y = y * b
+            else:
+                y = torch.tanh(y)
+        return y
+
+    def step():
+        x.grad = None
+        forward().backward(one)
+        return x.grad
+
+    return forward, step
+
+
+def numpy_chain(xp, n_ops):
+    x = xp.asarray([0.3], dtype="float32")
+    a = xp.asarray([0.5], dtype="float32")
+    b = xp.asarray([0.9], dtype="float32")
+
+    def forward():
+        y, outputs = x, []
+        for i in range(n_ops):
+            k = i % 3
+            if k == 0:
+                y = y + a
+            elif k == 1:
+                y = y * b
+            else:
+                y = xp.tanh(y)
+            outputs.append(y)
+        return outputs
+
+    def step():
+        outputs = forward()
+        grad = xp.ones_like(x)
+        for i in reversed(range(n_ops)):
+            k = i % 3
+            if k == 1:  # d(y*b)/dy = b
+                grad = grad * b
+            elif k == 2:  # d tanh(y)/dy = 1 - tanh(y)^2
+                grad = grad * (1.0 - outputs[i] * outputs[i])
+        return grad
+
+    return forward, step
+
+
+def main():
+    parser = common.device_args(__doc__.splitlines()[0])
+    parser.add_argument("--ops", type=int, default=1000)
+    args = parser.parse_args()
+    repeats = args.repeats or 50
+    torch = common.import_torch(args.no_torch)
+    xp = ag.get_backend(args.device).xp
+
+    chains = {"engine": engine_chain(args.device, args.ops), "numpy": numpy_chain(xp, args.ops)}
+    if torch is not None:
+        chains["torch"] = torch_chain(torch, args.device, args.ops)
+
+    # the three must agree, or the timings compare different work
+    grads = {name: float(step()[0]) for name, (_, step) in chains.items()}
+    reference = grads["numpy"]
+    for name, g in grads.items():
+        assert abs(g - reference) <= 1e-4 * max(1.0, abs(reference)), f"{name} gradient {g} != {reference}"
+
+    sync = common.synchronizer(args.device)
+    timer = common.clock(args.clock)
+    total = common.round_robin({n: s for n, (_, s) in chains.items()}, repeats, args.warmup, sync, timer)
+    forward = common.round_robin({n: f for n, (f, _) in chains.items()}, repeats, args.warmup, sync, timer)
+
+    info = common.machine_info(args.device)
+    print(
+        f"tiny_ops: chain of {args.ops} ops (add, mul, tanh) on shape (1,), {args.device}, {args.clock} clock\n{info}"
+    )
+    per_op = 1e6 / args.ops
+    base = common.median(total["numpy"])
+    for name in chains:
+        t, f = common.median(total[name]), common.median(forward[name])
+        print(
+            f"  {name:<7} {t * per_op:6.2f} us/op  (forward {f * per_op:5.2f} + backward {(t - f) * per_op:5.2f})"
+            f"  IQR {common.spread(total[name]) * 100:4.1f}%  {t / base:5.2f}x numpy"
+        )
+    if torch is not None:
+        ratio = common.median(total["engine"]) / common.median(total["torch"])
+        print(f"  engine/torch = {ratio:.3f}  (target: <= 1)")
+
+
+if __name__ == "__main__":
+    main()
