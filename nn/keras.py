@@ -102,9 +102,7 @@ class Dense(Module):
                 f"{self._display_name()} expects inputs whose last dimension is input_dim={self.in_features}, "
                 f"but got an input of shape {tuple(x.shape)}. Check input_dim and the previous layer's units."
             )
-        y = F.matmul(x, self.weight.T)
-        if self.bias is not None:
-            y = y + self.bias
+        y = F.linear(x, self.weight, self.bias)
         return self._activation_fn(y) if self._activation_fn is not None else y
 
     def extra_repr(self):

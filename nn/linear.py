@@ -76,8 +76,7 @@ class Linear(Module):
                 f"{self.in_features}, but got an input of shape {tuple(x.shape)}. Check the layer "
                 f"sizes (the previous layer's output size, or the number of input features)."
             )
-        y = F.matmul(x, self.weight.T)
-        return y + self.bias if self.bias is not None else y
+        return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

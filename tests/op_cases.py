@@ -117,6 +117,9 @@ CASES = [
     C("matmul_1d_1d", lambda a, b: a @ b, lambda a, b: a @ b, ((4,), (4,))),
     C("matmul_1d_2d", lambda a, b: a @ b, lambda a, b: a @ b, ((4,), (4, 3))),
     C("matmul_2d_1d", lambda a, b: a @ b, lambda a, b: a @ b, ((3, 4), (4,))),
+    C("linear", lambda x, w, b: F.linear(x, w, b), _tf("linear"), ((5, 4), (3, 4), (3,))),
+    C("linear_batched_no_bias", lambda x, w: F.linear(x, w), _tf("linear"), ((2, 5, 4), (3, 4))),
+    C("linear_1d", lambda x, w, b: F.linear(x, w, b), _tf("linear"), ((4,), (3, 4), (3,))),
     C("matmul_1d_3d", lambda a, b: a @ b, lambda a, b: a @ b, ((4,), (2, 4, 3))),
     C("matmul_3d_1d", lambda a, b: a @ b, lambda a, b: a @ b, ((2, 3, 4), (4,))),
     # ---------------------------------------------------------------- elementwise

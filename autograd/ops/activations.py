@@ -19,8 +19,25 @@ class Tanh(Function):
         return self.backend.xp.tanh(a)
 
     def backward(self, grad):
-        y = self.output()
-        return grad * (1.0 - y * y)
+        return TanhGrad.apply(grad, self.output())
+
+
+class TanhGrad(Function):
+    """z = a * (1 - b^2)  ->  dL/da = dL/dz * (1 - b^2),  dL/db = -2 * dL/dz * a * b
+
+    tanh's backward rule (a = dL/dy, b = y = tanh(x)) as one op: one pass over
+    the numbers instead of three, and its own backward gives second derivatives.
+    """
+
+    name = "tanh_grad"
+
+    def forward(self, g, y):
+        return g * (1 - y * y)
+
+    def backward(self, grad):
+        g, y = self.inputs
+        need_g, need_y = self.needs_input_grad
+        return (grad * (1.0 - y * y) if need_g else None), (grad * g * y * -2.0 if need_y else None)
 
 
 class Sigmoid(Function):
@@ -36,8 +53,24 @@ class Sigmoid(Function):
         return xp.where(a >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(a.dtype, copy=False)
 
     def backward(self, grad):
-        y = self.output()
-        return grad * y * (1.0 - y)
+        return SigmoidGrad.apply(grad, self.output())
+
+
+class SigmoidGrad(Function):
+    """z = a * b * (1 - b)  ->  dL/da = dL/dz * b * (1 - b),  dL/db = dL/dz * a * (1 - 2b)
+
+    sigmoid's backward rule (a = dL/dy, b = y = sigmoid(x)) as one op.
+    """
+
+    name = "sigmoid_grad"
+
+    def forward(self, g, y):
+        return g * y * (1 - y)
+
+    def backward(self, grad):
+        g, y = self.inputs
+        need_g, need_y = self.needs_input_grad
+        return (grad * y * (1.0 - y) if need_g else None), (grad * g * (1.0 - 2.0 * y) if need_y else None)
 
 
 class ReLU(Function):
@@ -47,10 +80,10 @@ class ReLU(Function):
 
     def forward(self, a):
         self.positive = a > 0
-        return a * self.positive
+        return self.backend.xp.maximum(a, 0)
 
     def backward(self, grad):
-        return grad * constant(self.positive.astype(grad.dtype), grad)
+        return grad * constant(self.positive, grad)  # a boolean mask: True counts as 1
 
 
 class LeakyReLU(Function):

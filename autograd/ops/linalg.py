@@ -56,3 +56,42 @@ def matmul(a, b):
             f"must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the second ({k_b})"
         )
     return MatMul.apply(a, b)
+
+
+class Linear(Function):
+    """y = a @ b^T + c  ->  dL/da = dL/dy @ b,  dL/db = dL/dy^T @ a,  dL/dc = dL/dy summed over the batch
+
+    The fully connected layer in one op: inputs a (..., in), weights b (out, in)
+    as PyTorch stores them, bias c (out,). One op instead of transpose, matmul
+    and add keeps the weight's gradient in the weight's own memory layout, which
+    makes the optimizer's in-place update fast.
+    """
+
+    name = "linear"
+
+    def forward(self, x, w, b=None):
+        out = x @ w.T
+        if b is not None:
+            out += b
+        return out
+
+    def backward(self, grad):
+        x, w = self.inputs[:2]
+        need = self.needs_input_grad
+        rows = grad.reshape(-1, grad.shape[-1])  # every sample of the batch, as rows
+        grad_x = grad @ w if need[0] else None
+        grad_w = rows.mT @ x.reshape(-1, x.shape[-1]) if need[1] else None
+        grad_b = rows.sum(0) if len(need) > 2 and need[2] else None
+        return grad_x, grad_w, grad_b
+
+
+def linear(input, weight, bias=None):
+    """y = input @ weight^T + bias, as ``torch.nn.functional.linear`` (weight of shape (out, in))."""
+    if input.ndim == 0 or weight.ndim != 2 or input.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"linear: input of shape {input.shape} and weight of shape {weight.shape} don't fit: the weight must "
+            f"be (out_features, in_features) with in_features = the input's last axis"
+        )
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+    return Linear.apply(input, weight) if bias is None else Linear.apply(input, weight, bias)
