@@ -346,113 +346,147 @@ class Tensor:
 
     # ------------------------------------------------------------ methods mirroring functional
     def exp(self):
+        """e^x, elementwise (see ``F.exp``)."""
         return F.exp(self)
 
     def log(self):
+        """ln(x), elementwise."""
         return F.log(self)
 
     def sqrt(self):
+        """sqrt(x), elementwise."""
         return F.sqrt(self)
 
     def abs(self):
+        """|x|, elementwise."""
         return F.abs(self)
 
     def sin(self):
+        """sin(x), elementwise."""
         return F.sin(self)
 
     def cos(self):
+        """cos(x), elementwise."""
         return F.cos(self)
 
     def tanh(self):
+        """tanh(x); its derivative is 1 - tanh(x)^2."""
         return F.tanh(self)
 
     def sigmoid(self):
+        """1 / (1 + e^-x); its derivative is s(1 - s)."""
         return F.sigmoid(self)
 
     def relu(self):
+        """max(0, x)."""
         return F.relu(self)
 
     def clip(self, min=None, max=None):
+        """x limited to [min, max]; the gradient is 0 outside."""
         return F.clip(self, min, max)
 
     clamp = clip
 
     def sum(self, axis=None, keepdims=False, dim=None):
+        """Sum over ``axis`` (or ``dim``); all axes when None."""
         return F.sum(self, axis, keepdims, dim=dim)
 
     def mean(self, axis=None, keepdims=False, dim=None):
+        """Average over ``axis`` (or ``dim``)."""
         return F.mean(self, axis, keepdims, dim=dim)
 
     def var(self, axis=None, keepdims=False, dim=None, correction=0):
+        """Variance over ``axis``: sum((x - mean)^2) / (n - correction); population (correction=0) by default."""
         return F.var(self, axis, keepdims, dim=dim, correction=correction)
 
     def std(self, axis=None, keepdims=False, dim=None, correction=0):
+        """Standard deviation: sqrt(var)."""
         return F.std(self, axis, keepdims, dim=dim, correction=correction)
 
     def max(self, axis=None, keepdims=False, dim=None):
+        """Largest value over ``axis``; tied maxima share the gradient equally."""
         return F.max(self, axis, keepdims, dim=dim)
 
     def min(self, axis=None, keepdims=False, dim=None):
+        """Smallest value over ``axis``; tied minima share the gradient equally."""
         return F.min(self, axis, keepdims, dim=dim)
 
     def logsumexp(self, axis=None, keepdims=False, dim=None):
+        """log(sum(exp(x))) over ``axis``, without overflow."""
         return F.logsumexp(self, axis, keepdims, dim=dim)
 
     def argmax(self, axis=None, dim=None):
+        """Index of the largest value (no gradient)."""
         return F.argmax(self, axis, dim=dim)
 
     def argmin(self, axis=None, dim=None):
+        """Index of the smallest value (no gradient)."""
         return F.argmin(self, axis, dim=dim)
 
     def softmax(self, axis=-1, dim=None):
+        """e^x_i / sum_j e^x_j along ``axis``: probabilities that sum to 1."""
         return F.softmax(self, axis, dim=dim)
 
     def log_softmax(self, axis=-1, dim=None):
+        """log(softmax(x)) along ``axis``, computed stably."""
         return F.log_softmax(self, axis, dim=dim)
 
     def matmul(self, other):
+        """Matrix product self @ other."""
         return F.matmul(self, other)
 
     def reshape(self, *shape):
+        """The same values in a new shape (one size may be -1)."""
         return F.reshape(self, *shape)
 
     view = reshape
 
     def flatten(self, start_dim=0, end_dim=-1):
+        """Merge the axes from ``start_dim`` to ``end_dim`` into one."""
         return F.flatten(self, start_dim, end_dim)
 
     def transpose(self, *axes):
+        """Reverse the axes, swap two (``transpose(0, 1)``), or permute them."""
         return F.transpose(self, *axes)
 
     def permute(self, *axes):
+        """Reorder the axes, e.g. ``permute(0, 2, 3, 1)``."""
         return F.permute(self, *axes)
 
     def swapaxes(self, axis1, axis2):
+        """Exchange two axes."""
         return F.swapaxes(self, axis1, axis2)
 
     def unsqueeze(self, axis):
+        """Insert a size-1 axis at ``axis``."""
         return F.unsqueeze(self, axis)
 
     expand_dims = unsqueeze
 
     def squeeze(self, axis=None):
+        """Remove size-1 axes (only ``axis`` when given)."""
         return F.squeeze(self, axis)
 
     def broadcast_to(self, shape):
+        """Repeat along new or size-1 axes to reach ``shape``; the gradient sums the copies."""
         return F.broadcast_to(self, shape)
 
     expand = broadcast_to
 
     def sum_to(self, shape):
+        """Sum down to ``shape``: the inverse of broadcasting."""
         return F.sum_to(self, shape)
 
     def pow(self, exponent):
+        """x ** exponent, elementwise."""
         return F.pow(self, exponent)
 
     def all(self):
+        """True if every element is true (a Python bool)."""
         return bool(self.data.all())
 
     def any(self):
+        """True if some element is true (a Python bool)."""
         return bool(self.data.any())
 
 
