@@ -175,3 +175,9 @@ def test_int_tensors_mix_as_numpy_does():
     i = ag.tensor([1, 2])
     assert (i * 0.5).dtype == np.float64  # NumPy 2: int64 array * Python float -> float64
     assert (i + 1).dtype == np.int64
+
+
+def test_factories_take_a_name_for_pictures():
+    assert ag.randn(3, 2, requires_grad=True, name="W").name == "W"
+    assert ag.zeros(2, name="b").name == "b"
+    assert ag.full((2,), 3.0, name="c").name == "c"
