@@ -4,8 +4,12 @@ For input x (N, C, H, W), weights w (O, C, KH, KW) and bias b (O,):
 
     y[n,o,i,j] = b[o] + sum_{c,k,l} x_pad[n, c, i*s + k*d, j*s + l*d] * w[o, c, k, l]
 
-im2col copies every window into a row of a matrix ``cols`` (N*OH*OW, C*KH*KW);
-then the whole convolution is one matrix product ``cols @ w.reshape(O, -1).T``.
+im2col copies every window into a column of a matrix ``cols`` (C*KH*KW, N*OH*OW);
+then the whole convolution is one matrix product ``w.reshape(O, -1) @ cols``.
+(Many texts put the windows in rows instead; the product is the same. Columns
+keep each tap's values for a whole image row side by side in memory, which makes
+the copy into ``cols`` and the adds of its adjoint, col2im, read and write
+contiguous runs instead of jumping C*KH*KW values at every step.)
 
 Backward is three convolutions, each an op, so second derivatives work:
 
@@ -19,15 +23,25 @@ from .windows import Geometry
 
 
 def _im2col(backend, geometry, x):
-    """Rows of window values: (N*OH*OW, C*KH*KW), a copy (the matrix im2col is named for)."""
+    """Columns of window values: (C*KH*KW, N*OH*OW), a copy (the matrix im2col is named for).
+
+    Row (c, k, l) holds tap (k, l) of channel c for every output pixel (n, i, j).
+    """
     win = geometry.windows(backend, geometry.pad(backend.xp, x))  # (N, C, OH, OW, KH, KW) view
     n, c, oh, ow, kh, kw = win.shape
-    return win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * kh * kw)
+    return win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)
 
 
-def _rows(g):
-    """A gradient (N, O, OH, OW) as rows (N*OH*OW, O), matching the rows of im2col."""
-    return g.transpose(0, 2, 3, 1).reshape(-1, g.shape[1])
+def _col2im(backend, geometry, dcols, x_shape):
+    """The adjoint of im2col: (C*KH*KW, N*OH*OW) column values summed back into an (N, C, H, W) image."""
+    n, c, (oh, ow), (kh, kw) = x_shape[0], x_shape[1], geometry.out_size, geometry.kernel
+    cols = dcols.reshape(c, kh, kw, n, oh, ow).transpose(3, 0, 4, 5, 1, 2)  # (N, C, OH, OW, KH, KW) view
+    return geometry.scatter(backend.xp, cols, x_shape, dcols.dtype)
+
+
+def _channels_first(g):
+    """A gradient (N, O, OH, OW) as a matrix (O, N*OH*OW), matching the columns of im2col (C-ordered)."""
+    return g.transpose(1, 0, 2, 3).reshape(g.shape[1], -1)
 
 
 class Conv2d(Function):
@@ -39,17 +53,18 @@ class Conv2d(Function):
         self.geometry = geometry
         self.cols = _im2col(self.backend, geometry, x)
         n, (oh, ow), o = x.shape[0], geometry.out_size, w.shape[0]
-        out = self.cols @ w.reshape(o, -1).T
+        out = w.reshape(o, -1) @ self.cols  # (O, N*OH*OW)
         if b is not None:
-            out += b
-        return out.reshape(n, oh, ow, o).transpose(0, 3, 1, 2)
+            out += b[:, None]
+        return out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)  # (N, O, OH, OW), a view
 
     def backward(self, grad):
         x, w = self.inputs[:2]
-        need = self.needs_input_grad
-        grad_x = Conv2dInputGrad.apply(grad, w, geometry=self.geometry, x_shape=x.shape) if need[0] else None
+        need, geometry = self.needs_input_grad, self.geometry
+        g_mat = _channels_first(grad.data)  # both products read dL/dy as a matrix: make it once
+        grad_x = Conv2dInputGrad.apply(grad, w, geometry=geometry, x_shape=x.shape, g_mat=g_mat) if need[0] else None
         grad_w = (
-            Conv2dWeightGrad.apply(x, grad, geometry=self.geometry, w_shape=w.shape, cols=self.cols)
+            Conv2dWeightGrad.apply(x, grad, geometry=geometry, w_shape=w.shape, cols=self.cols, g_mat=g_mat)
             if need[1]
             else None
         )
@@ -66,11 +81,11 @@ class Conv2dInputGrad(Function):
 
     name = "conv2d_input_grad"
 
-    def forward(self, g, w, geometry=None, x_shape=None):
+    def forward(self, g, w, geometry=None, x_shape=None, g_mat=None):
         self.geometry, self.x_shape = geometry, x_shape
-        n, (oh, ow), (o, c, kh, kw) = g.shape[0], geometry.out_size, w.shape
-        dcols = (_rows(g) @ w.reshape(o, -1)).reshape(n, oh, ow, c, kh, kw)
-        return geometry.scatter(self.backend.xp, dcols.transpose(0, 3, 1, 2, 4, 5), x_shape, g.dtype)
+        g_mat = _channels_first(g) if g_mat is None else g_mat
+        dcols = w.reshape(w.shape[0], -1).T @ g_mat  # (C*KH*KW, N*OH*OW)
+        return _col2im(self.backend, geometry, dcols, x_shape)
 
     def backward(self, grad):
         g, w = self.inputs
@@ -85,10 +100,11 @@ class Conv2dWeightGrad(Function):
 
     name = "conv2d_weight_grad"
 
-    def forward(self, x, g, geometry=None, w_shape=None, cols=None):
+    def forward(self, x, g, geometry=None, w_shape=None, cols=None, g_mat=None):
         self.geometry = geometry
         cols = _im2col(self.backend, geometry, x) if cols is None else cols  # reuse forward's im2col
-        return (_rows(g).T @ cols).reshape(w_shape)
+        g_mat = _channels_first(g) if g_mat is None else g_mat
+        return (g_mat @ cols.T).reshape(w_shape)
 
     def backward(self, grad):
         x, g = self.inputs

@@ -3,9 +3,10 @@
 Both are built on the window ops of ``windows.py``:
 
 * average pooling is a ``WindowGather`` with weights 1/(window size);
-* max pooling picks each window's maximum, and its backward is a
-  ``WindowScatter`` with a one-hot weight on the winner, so the gradient goes
-  only to the element that was the maximum (the first one on ties, as PyTorch).
+* max pooling takes a running maximum over the kernel offsets, and its
+  backward is a ``WindowScatter`` with a one-hot mask on the winner, so the
+  gradient goes only to the element that was the maximum (the first one on
+  ties, as PyTorch; ReLU's zeros make ties common).
 """
 
 from ..function import Function
@@ -20,13 +21,23 @@ class MaxPool2d(Function):
     def forward(self, x, geometry=None):
         self.geometry = geometry
         xp = self.backend.xp
-        win = geometry.windows(self.backend, geometry.pad(xp, x, value=-xp.inf))
-        n, c, oh, ow, kh, kw = win.shape
-        flat = win.reshape(n, c, oh, ow, kh * kw)
-        winner = flat.argmax(axis=-1)
-        one_hot = xp.arange(kh * kw) == winner[..., None]
-        self.weights = one_hot.reshape(win.shape).astype(x.dtype)
-        return xp.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
+        win = geometry.windows(self.backend, geometry.pad(xp, x, value=-xp.inf))  # (N, C, OH, OW, KH, KW) view
+        kh, kw = geometry.kernel
+        offsets = [(k, l) for k in range(kh) for l in range(kw)]
+        y = win[..., 0, 0].copy(order="K")  # keeps the memory layout of x (conv outputs are channel-major)
+        for k, l in offsets[1:]:  # a running maximum over the kernel offsets, in place
+            xp.maximum(y, win[..., k, l], out=y)
+        # The one-hot weights of the backward scatter: the first offset (row-major)
+        # equal to the maximum wins, later ties are "already taken" (as in PyTorch).
+        # Stored offset-major, so each offset's mask is one contiguous block.
+        winner = xp.empty((kh, kw) + y.shape, dtype=bool)
+        taken = xp.zeros(y.shape, dtype=bool)
+        for k, l in offsets:
+            hit = xp.equal(win[..., k, l], y, out=winner[k, l])
+            hit &= ~taken
+            taken |= hit
+        self.weights = winner.transpose(2, 3, 4, 5, 0, 1)  # (N, C, OH, OW, KH, KW), a view
+        return y
 
     def backward(self, grad):
         return WindowScatter.apply(grad, geometry=self.geometry, weights=self.weights, shape=self.inputs[0].shape)

@@ -12,8 +12,9 @@ the other), so pooling is differentiable to any order:
 * ``WindowGather``:  y[n,c,i,j] = sum_{k,l} x[n,c, i*s + k*d, j*s + l*d] * W[n,c,i,j,k,l]
 * ``WindowScatter``: x[n,c, i*s + k*d, j*s + l*d] += y[n,c,i,j] * W[n,c,i,j,k,l]
 
-The scatter adds one kernel offset (k, l) at a time: a few vectorised adds,
-never a loop over pixels.
+Both work one kernel offset (k, l) at a time: a few vectorised multiply-adds,
+never a loop over pixels. ``W`` may be a bool mask (max pooling's winners),
+read as 0/1 weights.
 """
 
 from dataclasses import dataclass
@@ -81,19 +82,55 @@ class Geometry:
         win = backend.sliding_windows(xpad, span, axis=(2, 3))
         return win[:, :, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, ::dh, ::dw]
 
-    def scatter(self, xp, cols, shape, dtype):
+    def tiles(self):
+        """True when the windows tile the padded image exactly: each pixel lies in exactly one window.
+
+        That is stride == kernel, dilation 1, and no rows or columns left over
+        (max pooling 2x2 with stride 2 on an even-sized image, for example).
+        """
+        (kh, kw), (oh, ow), (h, w) = self.kernel, self.out_size, self.in_size
+        (pt, pl), (pb, pr) = self.padding, self.pad_end
+        return (
+            self.stride == self.kernel and self.dilation == (1, 1) and oh * kh == h + pt + pb and ow * kw == w + pl + pr
+        )
+
+    def gather(self, backend, x, weights):
+        """y[n,c,i,j] = sum_{k,l} window (i, j)'s tap (k, l) of x, times weights[..., k, l]; x is padded already."""
+        win = self.windows(backend, x)
+        y = None
+        for k in range(self.kernel[0]):  # one vectorised multiply-add per kernel offset
+            for l in range(self.kernel[1]):
+                term = win[..., k, l] * weights[..., k, l]
+                y = term if y is None else backend.xp.add(y, term, out=y)
+        return y
+
+    def scatter(self, xp, cols, shape, dtype, weights=None):
         """Add each window's values back to where they came from; the inverse geometry of ``windows``.
 
-        ``cols`` has shape (N, C, OH, OW, KH, KW) (broadcastable); returns (N, C, H, W).
+        ``cols`` (and ``weights``, if given, multiplied in) have shape
+        (N, C, OH, OW, KH, KW); returns (N, C, H, W).
+        When the windows tile the image, no two windows share a pixel, so each
+        offset's values are written (not added) into an uninitialised buffer:
+        no zero-filling and no read-modify-write.
         """
         (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.stride, self.dilation, self.out_size
         (pt, pl), (pb, pr), (h, w) = self.padding, self.pad_end, self.in_size
-        out = xp.zeros((shape[0], shape[1], h + pt + pb, w + pl + pr), dtype=dtype)
-        for i in range(kh):  # one vectorised add per kernel offset
+        tiles = self.tiles()
+        make = xp.empty if tiles else xp.zeros
+        out = make((shape[0], shape[1], h + pt + pb, w + pl + pr), dtype=dtype)
+        for i in range(kh):  # one vectorised add (or write) per kernel offset
             for j in range(kw):
-                out[:, :, i * dh : i * dh + (oh - 1) * sh + 1 : sh, j * dw : j * dw + (ow - 1) * sw + 1 : sw] += cols[
-                    ..., i, j
-                ]
+                target = out[:, :, i * dh : i * dh + (oh - 1) * sh + 1 : sh, j * dw : j * dw + (ow - 1) * sw + 1 : sw]
+                values = cols[..., i, j]
+                if weights is None:
+                    if tiles:
+                        target[...] = values
+                    else:
+                        target += values
+                elif tiles:
+                    xp.multiply(values, weights[..., i, j], out=target)
+                else:
+                    target += values * weights[..., i, j]
         return out[:, :, pt : pt + h, pl : pl + w]
 
 
@@ -104,8 +141,7 @@ class WindowGather(Function):
 
     def forward(self, x, geometry=None, weights=None, label=None):
         self.geometry, self.weights, self.label = geometry, weights, label
-        win = geometry.windows(self.backend, geometry.pad(self.backend.xp, x))
-        return (win * weights).sum(axis=(-2, -1))
+        return geometry.gather(self.backend, geometry.pad(self.backend.xp, x), weights)
 
     def backward(self, grad):
         return WindowScatter.apply(grad, geometry=self.geometry, weights=self.weights, shape=self.inputs[0].shape)
@@ -118,7 +154,9 @@ class WindowScatter(Function):
 
     def forward(self, y, geometry=None, weights=None, shape=None):
         self.geometry, self.weights = geometry, weights
-        return geometry.scatter(self.backend.xp, y[..., None, None] * weights, shape, y.dtype)
+        xp = self.backend.xp
+        cols = xp.broadcast_to(y[..., None, None], y.shape + geometry.kernel)  # y at every tap, a view
+        return geometry.scatter(xp, cols, shape, y.dtype, weights)
 
     def backward(self, grad):
         return WindowGather.apply(grad, geometry=self.geometry, weights=self.weights)
