@@ -251,3 +251,18 @@ def test_max_pool_ties_go_to_the_first_like_torch():
 def test_image_op_errors(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+@pytest.mark.parametrize("kernel, stride, padding, ceil_mode", [(2, None, 0, False), (3, 2, 1, True), (3, 1, 1, False)])
+def test_max_pool_ties_send_the_gradient_to_the_first_maximum_as_torch(kernel, stride, padding, ceil_mode):
+    """After a ReLU many windows are all zeros: only one element may receive the gradient."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x = np.maximum(rng.integers(-2, 3, (2, 3, 7, 6)), 0).astype(np.float64)
+    g = rng.standard_normal(F.max_pool2d(ag.tensor(x), kernel, stride, padding, ceil_mode).shape)
+    ours = ag.tensor(x, requires_grad=True)
+    F.max_pool2d(ours, kernel, stride, padding, ceil_mode).backward(ag.tensor(g))
+    theirs = torch.tensor(x, requires_grad=True)
+    out = torch.nn.functional.max_pool2d(theirs, kernel, stride, padding, ceil_mode=ceil_mode)
+    out.backward(torch.tensor(g))
+    np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy())
