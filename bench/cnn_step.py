@@ -29,8 +29,9 @@ import nn
 LR = 0.01
 
 
-def engine_step(device, x, y):
-    model = nn.Sequential(
+def build_cnn(nn):
+    """The benchmark's network, built from ``nn`` (this project's) or ``torch.nn``: the same names."""
+    return nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1),
         nn.ReLU(),
         nn.MaxPool2d(2),
@@ -39,19 +40,13 @@ def engine_step(device, x, y):
         nn.MaxPool2d(2),
         nn.Flatten(),
         nn.Linear(32 * 7 * 7, 10),
-    ).to(device)
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = nn.optim.SGD(model.parameters(), lr=LR)
-    x, y = ag.tensor(x, device=device), ag.tensor(y, device=device)
+    )
 
-    def step():
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.data
 
-    return step, model
+def engine_step(device, x, y):
+    """The engine's step and its model (to share the initial weights)."""
+    model = build_cnn(nn).to(device)
+    return common.engine_training_step(model, LR, x, y, device), model
 
 
 def numpy_step(xp, weights, x, y):
@@ -134,33 +129,7 @@ def numpy_step(xp, weights, x, y):
 
 
 def torch_step(torch, device, weights, x, y):
-    tnn = torch.nn
-    model = tnn.Sequential(
-        tnn.Conv2d(1, 16, 3, padding=1),
-        tnn.ReLU(),
-        tnn.MaxPool2d(2),
-        tnn.Conv2d(16, 32, 3, padding=1),
-        tnn.ReLU(),
-        tnn.MaxPool2d(2),
-        tnn.Flatten(),
-        tnn.Linear(32 * 7 * 7, 10),
-    )
-    with torch.no_grad():
-        for p, w in zip(model.parameters(), weights):
-            p.copy_(torch.from_numpy(w))
-    model.to(device)
-    loss_fn = tnn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
-    x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
-
-    def step():
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.detach()
-
-    return step
+    return common.torch_training_step(torch, build_cnn(torch.nn), weights, LR, x, y, device)
 
 
 def make_contenders(device, batch_size, torch):

@@ -149,3 +149,42 @@ def report(title, times, baseline, info, unit=1e3, unit_name="ms"):
         print(
             f"  {name:<14} {m * unit:9.3f} {unit_name}  (IQR {spread(values) * 100:4.1f}%)  {m / base:5.3f}x {baseline}"
         )
+
+
+def engine_training_step(model, lr, x, y, device):
+    """One SGD step of ``model`` on (x, y) with softmax cross-entropy, as a learner writes it."""
+    import autograd as ag
+    import nn
+
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = nn.optim.SGD(model.parameters(), lr=lr)
+    x, y = ag.tensor(x, device=device), ag.tensor(y, device=device)
+
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.data
+
+    return step
+
+
+def torch_training_step(torch, model, weights, lr, x, y, device):
+    """The same step in PyTorch, starting from the engine's ``weights`` (PyTorch's layouts)."""
+    with torch.no_grad():
+        for p, w in zip(model.parameters(), weights):
+            p.copy_(torch.from_numpy(w))
+    model.to(device)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
+
+    return step

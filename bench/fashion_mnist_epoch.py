@@ -15,23 +15,10 @@ import argparse
 import time
 
 import common
+from cnn_step import build_cnn
 
 import autograd as ag
 import nn
-
-
-def build_cnn():
-    """conv3x3(1->16)+ReLU+pool, conv3x3(16->32)+ReLU+pool, linear(1568->10): the cnn_step network."""
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Flatten(),
-        nn.Linear(32 * 7 * 7, 10),
-    )
 
 
 def train_and_test(device="cpu", epochs=1, batch_size=64, lr=0.05, root=None, seed=0):
@@ -40,7 +27,7 @@ def train_and_test(device="cpu", epochs=1, batch_size=64, lr=0.05, root=None, se
     train, test = nn.datasets.FashionMNIST(root, train=True), nn.datasets.FashionMNIST(root, train=False)
     train_loader = nn.data.DataLoader(train, batch_size=batch_size, shuffle=True, seed=seed, device=device)
     test_loader = nn.data.DataLoader(test, batch_size=1000, device=device)
-    model = build_cnn().to(device)
+    model = build_cnn(nn).to(device)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = nn.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
     sync = common.synchronizer(device)

@@ -23,28 +23,21 @@ SIZES = (784, 256, 256, 10)
 LR = 0.01
 
 
-def engine_step(device, x, y):
-    """The engine's step and its model (to share the initial weights)."""
-    # imported here, so that bench/memory.py can run the NumPy step in a process without the engine
-    import autograd as ag
-    import nn
-
+def build_mlp(nn):
+    """784-256-256-10 with ReLU, from ``nn`` (this project's) or ``torch.nn``: the same names."""
     layers = []
     for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
         layers += [nn.Linear(n_in, n_out), nn.ReLU()]
-    model = nn.Sequential(*layers[:-1]).to(device)
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = nn.optim.SGD(model.parameters(), lr=LR)
-    x, y = ag.tensor(x, device=device), ag.tensor(y, device=device)
+    return nn.Sequential(*layers[:-1])
 
-    def step():
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.data
 
-    return step, model
+def engine_step(device, x, y):
+    """The engine's step and its model (to share the initial weights)."""
+    # imported here, so that bench/memory.py can run the NumPy step in a process without the engine
+    import nn
+
+    model = build_mlp(nn).to(device)
+    return common.engine_training_step(model, LR, x, y, device), model
 
 
 def numpy_step(xp, weights, x, y):
@@ -82,26 +75,7 @@ def numpy_step(xp, weights, x, y):
 
 
 def torch_step(torch, device, weights, x, y):
-    layers = []
-    for n_in, n_out in zip(SIZES[:-1], SIZES[1:]):
-        layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]
-    model = torch.nn.Sequential(*layers[:-1])
-    with torch.no_grad():
-        for p, w in zip(model.parameters(), weights):
-            p.copy_(torch.from_numpy(w))
-    model.to(device)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
-    x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
-
-    def step():
-        optimizer.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.detach()
-
-    return step
+    return common.torch_training_step(torch, build_mlp(torch.nn), weights, LR, x, y, device)
 
 
 def make_contenders(device, batch_size, torch):
