@@ -80,7 +80,7 @@ class Function:
             if t._backend is not backend:
                 _device_mismatch(cls, inputs)
             arrays.append(t.data)
-        data = fn.forward(*arrays, **params)
+        data = fn.forward(*arrays, **params)  # may set fn.backend: to_device's output lives elsewhere
         if anomaly.state.enabled:
             anomaly.check_forward(fn, data)
         if _grad_mode.enabled:
@@ -92,8 +92,8 @@ class Function:
                         fn.out_data = data
                     if _scopes:
                         fn.scope = tuple(_scopes)
-                    return _make_tensor(data, backend, True, fn)
-        return _make_tensor(data, backend, False, None)
+                    return _make_tensor(data, fn.backend, True, fn)
+        return _make_tensor(data, fn.backend, False, None)
 
     def forward(self, *arrays, **params):
         raise NotImplementedError(f"{type(self).__name__}.forward")
