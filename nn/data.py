@@ -269,18 +269,26 @@ def _stratified_order(labels, fractions, rng):
     return [rng.permutation(np.concatenate(p)) for p in parts]
 
 
+def _is_fractions(value):
+    """A plain tuple or list of three numbers (the split's fractions), not data."""
+    return isinstance(value, (tuple, list)) and len(value) == 3 and all(isinstance(f, float) for f in value)
+
+
 def train_val_test_split(*arrays_or_dataset, fractions=(0.8, 0.1, 0.1), seed=0, shuffle=True, stratify=None):
     """Split data into training, validation and test parts (80:10:10 by default); no sample is in two parts.
 
     * ``train_val_test_split(x, y)`` -> ``(x_train, y_train), (x_val, y_val), (x_test, y_test)``
     * ``train_val_test_split(x)``    -> ``x_train, x_val, x_test``
     * ``train_val_test_split(dataset)`` -> three ``Subset``s
+    * the fractions may also come last: ``train_val_test_split(x, y, (0.8, 0.1, 0.1))``
 
     Sizes are floor(fraction * N), with the few samples left over dealt to the
     parts in turn, so they always add up to N (1000 samples -> 800, 100, 100).
     ``shuffle=False`` keeps the original order (e.g. for time series).
     ``stratify=labels`` keeps each class's share the same in every part.
     """
+    if arrays_or_dataset and _is_fractions(arrays_or_dataset[-1]):  # train_val_test_split(x, y, (0.8, 0.1, 0.1))
+        *arrays_or_dataset, fractions = arrays_or_dataset
     if not arrays_or_dataset:
         raise ValueError("train_val_test_split needs data: arrays (x, y) or a Dataset")
     first = arrays_or_dataset[0]
