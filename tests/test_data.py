@@ -358,7 +358,7 @@ def test_metrics_match_sklearn_definitions_on_random_data():
 
 def test_train_val_test_split_takes_the_fractions_last_as_in_the_lectures():
     x, y = np.arange(200.0).reshape(100, 2), np.arange(100)
-    (x_tr, _), (x_va, _), (x_te, _) = nn.data.train_val_test_split(x, y, (0.6, 0.2, 0.2))
+    (x_tr, _), (x_va, _), (x_te, _) = train_val_test_split(x, y, (0.6, 0.2, 0.2))
     assert (len(x_tr), len(x_va), len(x_te)) == (60, 20, 20)
-    parts = nn.data.train_val_test_split(nn.data.TensorDataset(x, y), (0.8, 0.1, 0.1))
+    parts = train_val_test_split(TensorDataset(x, y), (0.8, 0.1, 0.1))
     assert [len(p) for p in parts] == [80, 10, 10]
