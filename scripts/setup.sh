@@ -11,7 +11,12 @@ PY="${PYTHON:-python3}"
 
 if [ -z "${VIRTUAL_ENV:-}" ]; then
   if [ ! -x "$here/.venv/bin/python" ]; then
-    "$PY" -m venv "$here/.venv" 2>/dev/null || echo "setup: python3 -m venv is unavailable; installing into $("$PY" -c 'import sys; print(sys.prefix)') instead"
+    if ! "$PY" -m venv "$here/.venv" >/dev/null 2>&1; then
+      rm -rf "$here/.venv"
+      echo "setup: python3 -m venv is unavailable (Debian/Ubuntu: sudo apt-get install python3-venv);"
+      echo "       installing into $("$PY" -c 'import sys; print(sys.prefix)') instead"
+      export PIP_BREAK_SYSTEM_PACKAGES=1  # a system Python marked "externally managed" (PEP 668) would refuse
+    fi
   fi
   [ -x "$here/.venv/bin/python" ] && PY="$here/.venv/bin/python"
 fi
