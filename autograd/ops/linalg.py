@@ -78,10 +78,11 @@ class Linear(Function):
     def backward(self, grad):
         x, w = self.inputs[:2]
         need = self.needs_input_grad
-        rows = grad.reshape(-1, grad.shape[-1])  # every sample of the batch, as rows
-        grad_x = grad @ w if need[0] else None
-        grad_w = rows.mT @ x.reshape(-1, x.shape[-1]) if need[1] else None
-        grad_b = rows.sum(0) if len(need) > 2 and need[2] else None
+        if grad.ndim != 2:  # every sample of the batch as one row: (..., out) -> (samples, out)
+            grad, x = grad.reshape(-1, grad.shape[-1]), x.reshape(-1, x.shape[-1])
+        grad_x = (grad @ w).reshape(self.inputs[0].shape) if need[0] else None
+        grad_w = grad.mT @ x if need[1] else None
+        grad_b = grad.sum(0) if len(need) > 2 and need[2] else None
         return grad_x, grad_w, grad_b
 
 

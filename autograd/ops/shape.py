@@ -162,10 +162,11 @@ def broadcast_to(a, shape):
     if shape == a.shape:
         return a
     try:
-        np.broadcast_shapes(a.shape, shape)
+        return BroadcastTo.apply(a, shape=shape)
     except ValueError:
-        raise ValueError(f"broadcast_to: shape {a.shape} cannot be broadcast to {shape}") from None
-    return BroadcastTo.apply(a, shape=shape)
+        raise ValueError(
+            f"broadcast_to: shape {a.shape} cannot be broadcast to {shape}: each axis must match or be 1"
+        ) from None
 
 
 def sum_to(a, shape):
