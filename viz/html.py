@@ -130,8 +130,8 @@ def _backprop_frames(steps, options):
             [
                 "The forward pass has computed every value.",
                 f"Backward starts at the loss {root.name} with dL/d{root.name} = {V.text(steps.seed)}.",
-                "Each step applies one op's local rule (the chain rule) to the gradient",
-                "arriving at its output and sends the result to its inputs.",
+                "Each step applies one op's local rule (the chain rule) to the gradient arriving at its output,",
+                "and sends the result to its inputs.",
             ],
         )
     ]
