@@ -218,6 +218,38 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 
 # --------------------------------------------------------------------------- multi-class classification
+def _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss):
+    """l_i = -w_(t_i) * log_probs_(i, t_i): each sample's log-probability of its own class t_i.
+
+    The same numbers as the one-hot form below, but picked out directly. Ignored
+    targets pick class 0 and count with weight 0; a class index out of range
+    (only possible on a GPU, where it is not checked) makes its loss NaN.
+    """
+    xp = log_probs.backend.xp
+    n_classes = log_probs.shape[1]
+    scores = log_probs  # (N, C), or (N, C, d1, ...) with the classes moved last and flattened
+    if log_probs.ndim > 2:
+        scores = log_probs.permute(0, *range(2, log_probs.ndim), 1).reshape(-1, n_classes)
+    kept = valid & ~bad
+    safe = xp.where(kept, t, 0).reshape(-1)
+    weight = _broadcast_weight(weight, log_probs, loss, "weight")
+    if weight is not None and weight.shape != (n_classes,):
+        raise ValueError(f"{loss}: weight must hold one number per class, shape ({n_classes},), got {weight.shape}")
+    w = kept.astype(log_probs.dtype) if weight is None else weight.data[safe].reshape(t.shape) * kept
+    w = xp.where(bad, xp.nan, w).astype(log_probs.dtype, copy=False)
+    picked = scores[xp.arange(safe.shape[0]), safe].reshape(t.shape)
+    losses = -(picked * Tensor._make(w, log_probs.backend, False, None))
+    if unbatched:
+        losses = losses.reshape(losses.shape[1:])
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "sum":
+        return total
+    # PyTorch's weighted mean: divided by the weights of the counted targets (on the device: no host copy)
+    return total / Tensor._make(w.sum(), log_probs.backend, False, None)
+
+
 def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoothing, loss, allow_probs):
     """The weighted negative log-likelihood shared by cross_entropy and nll_loss.
 
@@ -267,6 +299,8 @@ def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoo
                 f"{loss}: the target holds class index {int(t[bad].reshape(-1)[0])}, but the input has "
                 f"{n_classes} classes (indices 0 to {n_classes - 1})"
             )
+        if not label_smoothing:  # the common case: each sample's own class, picked out
+            return _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss)
         classes = xp.arange(n_classes).reshape((1, n_classes) + (1,) * (t.ndim - 1))
         keep = Tensor(xp.expand_dims(xp.where(bad, xp.nan, valid), 1), dtype=log_probs.dtype, device=log_probs.device)
         # one-hot rows of the targets; an ignored target's row is all zeros
