@@ -260,6 +260,7 @@ def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoo
 
     "mean" divides the sum of l_i by sum_i w_(t_i) for class-index targets (ignored ones left out),
     which is PyTorch's weighted mean, and by the number of samples for probability targets.
+    Class-index targets without label smoothing take the shorter road of ``_picked_losses``.
     """
     xp = log_probs.backend.xp
     unbatched = log_probs.ndim == 1
