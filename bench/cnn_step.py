@@ -23,7 +23,6 @@ from __future__ import annotations
 import common
 import numpy as np
 
-import autograd as ag
 import nn
 
 LR = 0.01
@@ -136,27 +135,19 @@ def make_contenders(device, batch_size, torch):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch_size, 1, 28, 28), dtype=np.float32)
     y = rng.integers(0, 10, batch_size)
-    ag.manual_seed(0)
-    engine, model = engine_step(device, x, y)
-    weights = [p.numpy().copy() for p in model.parameters()]
-    contenders = {"engine": engine, "numpy": numpy_step(ag.get_backend(device).xp, weights, x, y)}
-    if torch is not None:
-        contenders["torch"] = torch_step(torch, device, weights, x, y)
-    return contenders
+    return common.training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch)
 
 
 def main():
-    from mlp_step import check_agreement
-
-    parser = common.device_args(__doc__.splitlines()[0], batch_size=64)
-    args = parser.parse_args()
-    torch = common.import_torch(args.no_torch)
-    contenders = make_contenders(args.device, args.batch_size, torch)
-    check_agreement(contenders)
-    sync = common.synchronizer(args.device)
-    times = common.round_robin(contenders, args.repeats or 40, args.warmup, sync, common.clock(args.clock))
-    title = f"cnn_step: CNN conv16-pool-conv32-pool-linear, batch {args.batch_size} of 1x28x28, float32, {args.device}"
-    common.report(title, times, "numpy", common.machine_info(args.device))
+    common.run_training_benchmark(
+        __doc__.splitlines()[0],
+        make_contenders,
+        batch_size=64,
+        repeats=40,
+        title=lambda a: (
+            f"cnn_step: CNN conv16-pool-conv32-pool-linear, batch {a.batch_size} of 1x28x28, float32, {a.device}"
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -188,3 +188,44 @@ def torch_training_step(torch, model, weights, lr, x, y, device):
         return loss.detach()
 
     return step
+
+
+def training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch):
+    """The engine, hand-written NumPy and PyTorch steps, all starting from the engine's initial weights."""
+    import autograd as ag
+
+    ag.manual_seed(0)
+    engine, model = engine_step(device, x, y)
+    weights = [p.numpy().copy() for p in model.parameters()]
+    contenders = {"engine": engine, "numpy": numpy_step(ag.get_backend(device).xp, weights, x, y)}
+    if torch is not None:
+        contenders["torch"] = torch_step(torch, device, weights, x, y)
+    return contenders
+
+
+def check_agreement(contenders):
+    """The first steps' losses must agree, or the timings would compare different work."""
+    losses = {name: _as_float(step()) for name, step in contenders.items()}
+    reference = losses["numpy"]
+    for name, value in losses.items():
+        assert abs(value - reference) < 1e-3 * max(1.0, abs(reference)), f"{name} loss {value} != numpy {reference}"
+    return losses
+
+
+def _as_float(value):
+    """A loss from any contender (NumPy or CuPy array, torch tensor) as a Python float."""
+    if hasattr(value, "detach"):  # torch
+        return float(value.detach().cpu())
+    if hasattr(value, "get"):  # CuPy: copy to the host
+        return float(value.get())
+    return float(value)
+
+
+def run_training_benchmark(description, make_contenders, batch_size, repeats, title):
+    """Parse the options, check the contenders agree, time them in turns and print the ratios."""
+    args = device_args(description, batch_size=batch_size).parse_args()
+    torch = import_torch(args.no_torch)
+    contenders = make_contenders(args.device, args.batch_size, torch)
+    check_agreement(contenders)
+    times = round_robin(contenders, args.repeats or repeats, args.warmup, synchronizer(args.device), clock(args.clock))
+    report(title(args), times, "numpy", machine_info(args.device))

@@ -79,48 +79,20 @@ def torch_step(torch, device, weights, x, y):
 
 
 def make_contenders(device, batch_size, torch):
-    import autograd as ag
-
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch_size, SIZES[0]), dtype=np.float32)
     y = rng.integers(0, SIZES[-1], batch_size)
-    ag.manual_seed(0)
-    engine, model = engine_step(device, x, y)
-    weights = [p.numpy().copy() for p in model.parameters()]
-    contenders = {"engine": engine, "numpy": numpy_step(ag.get_backend(device).xp, weights, x, y)}
-    if torch is not None:
-        contenders["torch"] = torch_step(torch, device, weights, x, y)
-    return contenders
-
-
-def check_agreement(contenders):
-    """The first steps' losses must agree, or the timings would compare different work."""
-    losses = {name: _as_float(step()) for name, step in contenders.items()}
-    reference = losses["numpy"]
-    for name, value in losses.items():
-        assert abs(value - reference) < 1e-3 * max(1.0, abs(reference)), f"{name} loss {value} != numpy {reference}"
-    return losses
-
-
-def _as_float(value):
-    """A loss from any contender (NumPy or CuPy array, torch tensor) as a Python float."""
-    if hasattr(value, "detach"):  # torch
-        return float(value.detach().cpu())
-    if hasattr(value, "get"):  # CuPy: copy to the host
-        return float(value.get())
-    return float(value)
+    return common.training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch)
 
 
 def main():
-    parser = common.device_args(__doc__.splitlines()[0], batch_size=128)
-    args = parser.parse_args()
-    torch = common.import_torch(args.no_torch)
-    contenders = make_contenders(args.device, args.batch_size, torch)
-    check_agreement(contenders)
-    sync = common.synchronizer(args.device)
-    times = common.round_robin(contenders, args.repeats or 200, args.warmup, sync, common.clock(args.clock))
-    title = f"mlp_step: MLP {'-'.join(map(str, SIZES))}, batch {args.batch_size}, float32, {args.device}"
-    common.report(title, times, "numpy", common.machine_info(args.device))
+    common.run_training_benchmark(
+        __doc__.splitlines()[0],
+        make_contenders,
+        batch_size=128,
+        repeats=200,
+        title=lambda a: f"mlp_step: MLP {'-'.join(map(str, SIZES))}, batch {a.batch_size}, float32, {a.device}",
+    )
 
 
 if __name__ == "__main__":
