@@ -75,24 +75,23 @@ class Function:
         """
         fn = cls.__new__(cls)
         backend = fn.backend = inputs[0]._backend
-        arrays = []
+        arrays, needs = [], []
         for t in inputs:
             if t._backend is not backend:
                 _device_mismatch(cls, inputs)
             arrays.append(t.data)
+            needs.append(t.requires_grad)
         data = fn.forward(*arrays, **params)  # may set fn.backend: to_device's output lives elsewhere
         if anomaly.state.enabled:
             anomaly.check_forward(fn, data)
-        if _grad_mode.enabled:
-            for t in inputs:
-                if t.requires_grad:  # record the node: the output needs a way back
-                    fn.inputs = inputs
-                    fn.needs_input_grad = tuple([i.requires_grad for i in inputs])
-                    if cls.saves_output:
-                        fn.out_data = data
-                    if _scopes:
-                        fn.scope = tuple(_scopes)
-                    return _make_tensor(data, fn.backend, True, fn)
+        if _grad_mode.enabled and True in needs:  # record the node: the output needs a way back
+            fn.inputs = inputs
+            fn.needs_input_grad = needs
+            if cls.saves_output:
+                fn.out_data = data
+            if _scopes:
+                fn.scope = tuple(_scopes)
+            return _make_tensor(data, fn.backend, True, fn)
         return _make_tensor(data, fn.backend, False, None)
 
     def forward(self, *arrays, **params):
