@@ -195,7 +195,9 @@ def show_misclassified(images, y_true, y_pred, class_names=None, max_images=25, 
     def name(k):
         return class_names[int(k)] if class_names is not None else str(int(k))
 
-    titles = [f"True: {name(y_true[i])}\nPred: {name(y_pred[i])}" for i in wrong]  # two lines, as the slides: long names fit
+    titles = [
+        f"True: {name(y_true[i])}\nPred: {name(y_pred[i])}" for i in wrong
+    ]  # two lines, as the slides: long names fit
     images = _as_images(images)[wrong]
     return show_images(
         images, titles, ncols=ncols, title=f"Misclassified ({len(wrong)} shown of {int((y_true != y_pred).sum())})",
