@@ -44,10 +44,6 @@ class Backend:
             self.rng = self._new_rng(self.seed)
         return self.rng
 
-    def asarray(self, data, dtype=None):
-        """``data`` as an array of this device (no copy when it already is one)."""
-        return self.xp.asarray(data, dtype=dtype)
-
     def __repr__(self):
         return f"Backend({self.name!r})"
 

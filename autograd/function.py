@@ -59,8 +59,7 @@ class Function:
     #   needs_input_grad  one bool per input: does it want a gradient?
     #   backend           the device the op ran on
     #   out_data          the output array, when ``saves_output``
-    inputs = None
-    freed = False
+    inputs = None  # also what a freed node reads: release() drops the instance's own value
     scope = ()  # the module path the node was recorded in (see name_scope)
     hooks = None  # functions applied to the gradient of this node's output
     retained = None  # weak reference to an output tensor that called retain_grad()
@@ -116,7 +115,6 @@ class Function:
     def release(self):
         """Free what this node holds for backward (called after a backward pass)."""
         self.__dict__.clear()
-        self.freed = True
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"
