@@ -21,39 +21,18 @@ from __future__ import annotations
 import common
 
 import autograd as ag
-import autograd.functional as F
 
 
-def engine_chain(device, n_ops):
-    x = ag.tensor([0.3], requires_grad=True, device=device)
-    a = ag.tensor([0.5], device=device)
-    b = ag.tensor([0.9], device=device)
+def autograd_chain(lib, device, n_ops):
+    """The chain in an autograd library: ``lib`` is this engine (``autograd``) or ``torch``.
 
-    def forward():
-        y = x
-        for i in range(n_ops):
-            k = i % 3
-            if k == 0:
-                y = y + a
-            elif k == 1:
-                y = y * b
-            else:
-                y = F.tanh(y)
-        return y
-
-    def step():
-        x.grad = None
-        forward().backward(ag.ones_like(x))
-        return x.grad
-
-    return forward, step
-
-
-def torch_chain(torch, device, n_ops):
-    x = torch.tensor([0.3], requires_grad=True, device=device)
-    a = torch.tensor([0.5], device=device)
-    b = torch.tensor([0.9], device=device)
-    one = torch.ones_like(x)
+    One function serves both because the names are the same: ``tensor``,
+    ``requires_grad``, ``ones_like``, ``tanh()``, ``backward()``, ``.grad``.
+    """
+    x = lib.tensor([0.3], requires_grad=True, device=device)
+    a = lib.tensor([0.5], device=device)
+    b = lib.tensor([0.9], device=device)
+    one = lib.ones_like(x)
 
     def forward():
         y = x
@@ -64,7 +43,7 @@ def torch_chain(torch, device, n_ops):
             elif k == 1:
                 y = y * b
             else:
-                y = torch.tanh(y)
+                y = y.tanh()
         return y
 
     def step():
@@ -115,9 +94,9 @@ def main():
     torch = common.import_torch(args.no_torch)
     xp = ag.get_backend(args.device).xp
 
-    chains = {"engine": engine_chain(args.device, args.ops), "numpy": numpy_chain(xp, args.ops)}
+    chains = {"engine": autograd_chain(ag, args.device, args.ops), "numpy": numpy_chain(xp, args.ops)}
     if torch is not None:
-        chains["torch"] = torch_chain(torch, args.device, args.ops)
+        chains["torch"] = autograd_chain(torch, args.device, args.ops)
 
     # the three must agree, or the timings compare different work
     grads = {name: float(step()[0]) for name, (_, step) in chains.items()}
