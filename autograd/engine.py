@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from . import anomaly
 from .grad_mode import state as _grad_mode
 
+_anomaly = anomaly.state
+
 _observers = []
 
 
@@ -123,25 +125,19 @@ def _step(fn, pending, leaves, retain_graph):
     to what that input has received so far (``pending``).
     """
     grad = pending.pop(fn)
-    if fn.hooks is not None:
-        for hook in fn.hooks:
-            replaced = hook(grad)
-            if replaced is not None:
-                grad = replaced
-    if fn.retained is not None:
-        t = fn.retained()
-        if t is not None:
-            t.grad = grad if t.grad is None else t.grad + grad
+    if fn.hooks is not None:  # register_hook / retain_grad on the node's output
+        grad = _run_output_hooks(fn, grad)
 
-    grads = fn.backward(grad) if not anomaly.state.enabled else anomaly.checked_backward(fn, grad)
-    if not isinstance(grads, tuple):
+    grads = fn.backward(grad) if not _anomaly.enabled else anomaly.checked_backward(fn, grad)
+    if type(grads) is not tuple:
         grads = (grads,)
     sent = []  # one gradient per input, None where the input wants none
     for t, g, need in zip(fn.inputs, grads, fn.needs_input_grad):
         if g is None or not need:
             sent.append(None)
             continue
-        g = _match(g, t)
+        if g.data.shape != t.data.shape or g.data.dtype != t.data.dtype:
+            g = _match(g, t)
         sent.append(g)
         key = t._grad_fn
         if key is None:  # a leaf: its gradient goes to .grad at the end
@@ -149,12 +145,24 @@ def _step(fn, pending, leaves, retain_graph):
             if key not in pending:
                 leaves.append(t)
         pending[key] = pending[key] + g if key in pending else g
-    if anomaly.state.enabled:
+    if _anomaly.enabled:
         anomaly.check_backward(fn, sent)
     for observer in _observers:
         observer(fn, grad, sent)
     if not retain_graph:
-        fn.release()
+        fn.__dict__.clear()  # free the node: its inputs and the arrays it saved for backward
+
+
+def _run_output_hooks(fn, grad):
+    """Apply the hooks registered on the node's output tensor; keep its .grad if retained."""
+    for hook in fn.hooks:
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = replaced
+    t = fn.retained() if fn.retained is not None else None
+    if t is not None:
+        t.grad = grad if t.grad is None else t.grad + grad
+    return grad
 
 
 def _match(g, t):

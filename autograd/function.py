@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from . import anomaly
 from .grad_mode import state as _grad_mode
 
+_anomaly = anomaly.state
+
 _scopes = []  # names of the modules being called, outermost first
 
 
@@ -59,9 +61,9 @@ class Function:
     #   needs_input_grad  one bool per input: does it want a gradient?
     #   backend           the device the op ran on
     #   out_data          the output array, when ``saves_output``
-    inputs = None  # also what a freed node reads: release() drops the instance's own value
+    inputs = None  # also what a freed node reads: backward clears the instance's __dict__
     scope = ()  # the module path the node was recorded in (see name_scope)
-    hooks = None  # functions applied to the gradient of this node's output
+    hooks = None  # functions applied to the gradient of this node's output (a list once any is set)
     retained = None  # weak reference to an output tensor that called retain_grad()
 
     @classmethod
@@ -81,7 +83,7 @@ class Function:
             arrays.append(t.data)
             needs.append(t.requires_grad)
         data = fn.forward(*arrays, **params)  # may set fn.backend: to_device's output lives elsewhere
-        if anomaly.state.enabled:
+        if _anomaly.enabled:
             anomaly.check_forward(fn, data)
         if _grad_mode.enabled and True in needs:  # record the node: the output needs a way back
             fn.inputs = inputs
@@ -111,10 +113,6 @@ class Function:
     def describe(self):
         """The op's settings worth showing in a picture, e.g. ``{'stride': 2}``."""
         return {}
-
-    def release(self):
-        """Free what this node holds for backward (called after a backward pass)."""
-        self.__dict__.clear()
 
     def __repr__(self):
         return f"<{type(self).__name__}Backward>"

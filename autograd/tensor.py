@@ -22,6 +22,8 @@ from . import backend as _backend_mod
 from . import engine, function
 from .dtypes import infer_dtype, scalar_dtype, to_dtype
 
+_new_object = object.__new__
+
 
 class Tensor:
     """An n-dimensional array with reverse-mode automatic differentiation.
@@ -64,10 +66,10 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(cls, data, backend, requires_grad, grad_fn):
+    @staticmethod
+    def _make(data, backend, requires_grad, grad_fn):
         """Wrap an array an op produced (the fast path: no checks, no copies)."""
-        t = object.__new__(cls)
+        t = _new_object(Tensor)
         t.data = data
         t._backend = backend
         t.requires_grad = requires_grad
@@ -247,6 +249,8 @@ class Tensor:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always keep it)."""
         if self._grad_fn is not None:
             self._grad_fn.retained = weakref.ref(self)
+            if self._grad_fn.hooks is None:  # the engine looks at .hooks only
+                self._grad_fn.hooks = []
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""

@@ -25,7 +25,8 @@ def _operand(value, like):
 
 def binary(op_class, op, a, b):
     """Apply a broadcasting two-input op; a shape mismatch becomes an error naming the op and the shapes."""
-    a, b = pair(a, b)
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):  # a number on one side
+        a, b = pair(a, b)
     try:
         return op_class.apply(a, b)
     except ValueError:
