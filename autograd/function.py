@@ -25,8 +25,6 @@ so a backward may return gradients in the broadcast shape.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from . import anomaly
 from .grad_mode import state as _grad_mode
 
@@ -35,17 +33,22 @@ _anomaly = anomaly.state
 _scopes = []  # names of the modules being called, outermost first
 
 
-@contextmanager
-def name_scope(name):
+class name_scope:
     """Label the op nodes recorded inside this block with ``name`` (nested: a path).
 
-    ``nn.Module.__call__`` uses it, so a graph picture can group the ops of
-    each layer (``node.scope == ("Net", "fc1")``).
+    ``with name_scope("fc1"): ...``. ``nn.Module.__call__`` uses it, so a graph
+    picture can group the ops of each layer (``node.scope == ("Net", "fc1")``).
     """
-    _scopes.append(name)
-    try:
-        yield
-    finally:
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        _scopes.append(self.name)
+
+    def __exit__(self, *exc_info):
         _scopes.pop()
 
 

@@ -30,6 +30,7 @@ from .ops.elementwise import (
 )
 from .ops.indexing import cat, concatenate, getitem, pad, stack
 from .ops.linalg import linear, matmul
+from .ops.nll import nll
 from .ops.pool import avg_pool2d, max_pool2d
 from .ops.reductions import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .ops.shape import (
@@ -50,7 +51,7 @@ __all__ = [
     "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "broadcast_to", "cat", "clamp", "clip",
     "compare", "concatenate", "conv2d", "cos", "dropout", "detach", "div", "elu", "exp", "expand_dims", "flatten",
     "getitem", "is_tensor", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d",
-    "maximum", "mean", "min", "minimum", "mul", "neg", "pad", "permute", "pow", "relu",
+    "maximum", "mean", "min", "minimum", "mul", "neg", "nll", "pad", "permute", "pow", "relu",
     "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack",
     "std", "sub", "sum", "sum_to", "swapaxes", "tanh", "to_device", "transpose", "unsqueeze",
     "var", "where",

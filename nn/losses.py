@@ -221,7 +221,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 def _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss):
     """l_i = -w_(t_i) * log_probs_(i, t_i): each sample's log-probability of its own class t_i.
 
-    The same numbers as the one-hot form below, but picked out directly. Ignored
+    The same numbers as the one-hot form below, but picked out directly, by one
+    op (``F.nll``) when the losses are summed or averaged. Ignored
     targets pick class 0 and count with weight 0; a class index out of range
     (only possible on a GPU, where it is not checked) makes its loss NaN.
     """
@@ -237,17 +238,14 @@ def _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss)
         raise ValueError(f"{loss}: weight must hold one number per class, shape ({n_classes},), got {weight.shape}")
     w = kept.astype(log_probs.dtype) if weight is None else weight.data[safe].reshape(t.shape) * kept
     w = xp.where(bad, xp.nan, w).astype(log_probs.dtype, copy=False)
-    picked = scores[xp.arange(safe.shape[0]), safe].reshape(t.shape)
-    losses = -(picked * Tensor._make(w, log_probs.backend, False, None))
-    if unbatched:
-        losses = losses.reshape(losses.shape[1:])
     if reduction == "none":
-        return losses
-    total = losses.sum()
-    if reduction == "sum":
-        return total
-    # PyTorch's weighted mean: divided by the weights of the counted targets (on the device: no host copy)
-    return total / Tensor._make(w.sum(), log_probs.backend, False, None)
+        picked = scores[xp.arange(safe.shape[0]), safe].reshape(t.shape)
+        losses = -(picked * Tensor._make(w, log_probs.backend, False, None))
+        return losses.reshape(losses.shape[1:]) if unbatched else losses
+    w = w.reshape(-1)
+    if reduction == "mean":  # PyTorch's weighted mean: divided by the weights of the counted targets
+        w = w / w.sum()  # on the device: no host copy
+    return F.nll(scores, safe, w)
 
 
 def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoothing, loss, allow_probs):

@@ -75,6 +75,9 @@ def _t_index(values):
     return _torch().tensor(values)
 
 
+_TARGETS = np.array([2, 0, 2, 1])  # class indices for nll, one repeated
+_SAMPLE_WEIGHTS = np.array([0.5, -1.0, 2.0, 0.25])
+
 C = Case
 CASES = [
     # ---------------------------------------------------------------- arithmetic, broadcasting
@@ -185,6 +188,25 @@ CASES = [
     C("log_softmax_last", lambda a: F.log_softmax(a), lambda a: a.log_softmax(-1), ((3, 4),)),
     C("log_softmax_axis0", lambda a: a.log_softmax(0), lambda a: a.log_softmax(0), ((3, 4),)),
     C("log_softmax_mid", lambda a: F.log_softmax(a, dim=1), lambda a: a.log_softmax(1), ((2, 3, 2),)),
+    # nll: -sum_i v_i a[i, t_i]; with v_i = 1/N it is PyTorch's nll_loss (the mean)
+    C(
+        "nll_mean",
+        lambda a: F.nll(a, _TARGETS, np.full(4, 0.25, a.dtype)),
+        lambda a: _tf("nll_loss")(a, _t_index(_TARGETS)),
+        ((4, 3),),
+    ),
+    C(
+        "nll_weighted",
+        lambda a: F.nll(a, _TARGETS, _SAMPLE_WEIGHTS.astype(a.dtype)),
+        lambda a: -(_torch().tensor(_SAMPLE_WEIGHTS, dtype=a.dtype) * a[_torch().arange(4), _t_index(_TARGETS)]).sum(),
+        ((4, 3),),
+    ),
+    C(
+        "nll_of_log_softmax",
+        lambda a: F.nll(F.log_softmax(a, 1), _TARGETS, np.full(4, 0.25, a.dtype)),
+        lambda a: _tf("cross_entropy")(a, _t_index(_TARGETS)),
+        ((4, 3),),
+    ),
     # ---------------------------------------------------------------- shape ops
     C("reshape", lambda a: a.reshape(4, 3), lambda a: a.reshape(4, 3), ((3, 4),)),
     C("reshape_infer", lambda a: F.reshape(a, (2, -1)), lambda a: a.reshape(2, -1), ((3, 4),)),

@@ -65,6 +65,9 @@ def test_broadcast_mismatch_names_op_and_shapes(x, call, op):
         (lambda x: x.item(), r"item\(\) needs a tensor with one element.*\(2,\)"),
         (lambda x: bool(x), r"truth value of a tensor with 2 elements is ambiguous"),
         (lambda x: ag.tensor([1.0], device="tpu"), r"unknown device 'tpu'"),
+        (lambda x: F.nll(x, [0, 1], [0.5, 0.5]), r"nll: needs log-probabilities of shape \(N, C\).*\(2,\)"),
+        (lambda x: F.nll(ag.zeros(2, 3), [0, 1, 2], [0.5, 0.5]), r"nll: .*got \(2, 3\), \(3,\) and \(2,\)"),
+        (lambda x: F.nll(ag.zeros(2, 3), [0.0, 1.0], [0.5, 0.5]), r"nll: class indices must be integers, got float"),
     ],
 )
 def test_shape_and_argument_errors(x, call, pattern):

@@ -59,6 +59,8 @@ def normalize_axis(axis, dim, ndim, op):
         axis = dim
     if axis is None:
         return None
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case: one axis that exists
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis) if isinstance(axis, (tuple, list)) else None
     if axes is None or not all(isinstance(a, (int, np.integer)) for a in axes):
         raise TypeError(f"{op}: axis must be an int or a tuple of ints, got {axis!r}")

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..function import Function
+from ._util import pair
 
 
 class MatMul(Function):
@@ -41,8 +42,6 @@ class MatMul(Function):
 
 def matmul(a, b):
     """Matrix product ``a @ b`` (batched over leading axes; 1-D operands as vectors)."""
-    from ._util import pair
-
     a, b = pair(a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(

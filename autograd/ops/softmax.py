@@ -37,7 +37,33 @@ class LogSoftmax(Function):
         return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
     def backward(self, grad):
-        return grad - self.output().exp() * grad.sum(self.axis, keepdims=True)
+        return LogSoftmaxGrad.apply(grad, self.output(), axis=self.axis)
+
+    def describe(self):
+        return {"axis": self.axis}
+
+
+class LogSoftmaxGrad(Function):
+    """z = a - e^b * sum_j a_j  ->  dL/da = dL/dz - sum_j(dL/dz_j * e^b_j),  dL/db = -dL/dz * e^b * sum_j a_j
+
+    log_softmax's backward rule (a = dL/dy, b = y = log_softmax(x), so e^b is
+    the softmax) as one op; its own backward gives second derivatives.
+    """
+
+    name = "log_softmax_grad"
+
+    def forward(self, g, y, axis=-1):
+        self.axis = axis
+        xp = self.backend.xp
+        return g - xp.exp(y) * g.sum(axis=axis, keepdims=True)
+
+    def backward(self, grad):
+        g, y = self.inputs
+        need_g, need_y = self.needs_input_grad
+        p = y.exp()
+        grad_g = grad - (grad * p).sum(self.axis, keepdims=True) if need_g else None
+        grad_y = -grad * p * g.sum(self.axis, keepdims=True) if need_y else None
+        return grad_g, grad_y
 
     def describe(self):
         return {"axis": self.axis}
