@@ -231,13 +231,15 @@ def _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss)
     scores = log_probs  # (N, C), or (N, C, d1, ...) with the classes moved last and flattened
     if log_probs.ndim > 2:
         scores = log_probs.permute(0, *range(2, log_probs.ndim), 1).reshape(-1, n_classes)
-    kept = valid & ~bad
+    checked = log_probs.backend.eager_checks  # then no index is out of range: it would have raised
+    kept = valid if checked else valid & ~bad
     safe = xp.where(kept, t, 0).reshape(-1)
     weight = _broadcast_weight(weight, log_probs, loss, "weight")
     if weight is not None and weight.shape != (n_classes,):
         raise ValueError(f"{loss}: weight must hold one number per class, shape ({n_classes},), got {weight.shape}")
     w = kept.astype(log_probs.dtype) if weight is None else weight.data[safe].reshape(t.shape) * kept
-    w = xp.where(bad, xp.nan, w).astype(log_probs.dtype, copy=False)
+    if not checked:
+        w = xp.where(bad, xp.nan, w).astype(log_probs.dtype, copy=False)
     if reduction == "none":
         picked = scores[xp.arange(safe.shape[0]), safe].reshape(t.shape)
         losses = -(picked * Tensor._make(w, log_probs.backend, False, None))

@@ -37,6 +37,10 @@ def test_broadcast_mismatch_names_op_and_shapes(x, call, op):
         (lambda x: ag.zeros(2, 3) @ ag.zeros(2, 3), r"matmul: shapes \(2, 3\) and \(2, 3\) don't fit"),
         (lambda x: x @ ag.zeros(3), r"matmul: shapes \(2,\) and \(3,\)"),
         (lambda x: x @ ag.tensor(2.0), r"matmul: both operands need at least 1 dimension"),
+        (
+            lambda x: ag.zeros(2, 3, 4) @ ag.zeros(5, 4, 1),
+            r"matmul: the batch axes of shapes \(2, 3, 4\) and \(5, 4, 1\)",
+        ),
         (lambda x: x.reshape(3), r"reshape: cannot view shape \(2,\) \(2 elements\) as \(3,\)"),
         (lambda x: x.broadcast_to((3,)), r"broadcast_to: shape \(2,\) cannot be broadcast to \(3,\)"),
         (lambda x: x.sum_to((3,)), r"sum_to: shape \(2,\) cannot be summed down to \(3,\)"),

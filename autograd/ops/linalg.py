@@ -43,18 +43,32 @@ class MatMul(Function):
 def matmul(a, b):
     """Matrix product ``a @ b`` (batched over leading axes; 1-D operands as vectors)."""
     a, b = pair(a, b)
-    if a.ndim == 0 or b.ndim == 0:
+    try:
+        return MatMul.apply(a, b)
+    except ValueError:  # NumPy's message names no op: say which shapes don't fit, and why
+        _check_matmul_shapes(a.shape, b.shape)
+        raise
+
+
+def _check_matmul_shapes(shape_a, shape_b):
+    if not shape_a or not shape_b:
         raise ValueError(
-            f"matmul: both operands need at least 1 dimension, got shapes {a.shape} and {b.shape}; use * for scalars"
-        )
-    k_a = a.shape[-1]
-    k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+            f"matmul: both operands need at least 1 dimension, got shapes {shape_a} and {shape_b}; use * for scalars"
+        ) from None
+    k_a = shape_a[-1]
+    k_b = shape_b[-2] if len(shape_b) > 1 else shape_b[0]
     if k_a != k_b:
         raise ValueError(
-            f"matmul: shapes {a.shape} and {b.shape} don't fit: the last axis of the first ({k_a}) "
-            f"must equal the {'second-to-last' if b.ndim > 1 else 'only'} axis of the second ({k_b})"
-        )
-    return MatMul.apply(a, b)
+            f"matmul: shapes {shape_a} and {shape_b} don't fit: the last axis of the first ({k_a}) "
+            f"must equal the {'second-to-last' if len(shape_b) > 1 else 'only'} axis of the second ({k_b})"
+        ) from None
+    try:
+        np.broadcast_shapes(shape_a[:-2], shape_b[:-2])
+    except ValueError:
+        raise ValueError(
+            f"matmul: the batch axes of shapes {shape_a} and {shape_b} (all but the last two) cannot be "
+            f"broadcast together: each pair of sizes must be equal or one of them 1"
+        ) from None
 
 
 class Linear(Function):

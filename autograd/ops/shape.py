@@ -129,8 +129,9 @@ def permute(a, *axes):
 
 def swapaxes(a, axis1, axis2):
     """Exchange two axes."""
-    axis1, axis2 = check_axis(axis1, a.ndim, "swapaxes"), check_axis(axis2, a.ndim, "swapaxes")
-    axes = list(range(a.ndim))
+    ndim = a.data.ndim
+    axis1, axis2 = check_axis(axis1, ndim, "swapaxes"), check_axis(axis2, ndim, "swapaxes")
+    axes = list(range(ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return Transpose.apply(a, axes=tuple(axes))
 
