@@ -136,7 +136,8 @@ def _step(fn, pending, leaves, retain_graph):
         if g is None or not need:
             sent.append(None)
             continue
-        if g.data.shape != t.data.shape or g.data.dtype != t.data.dtype:
+        g_data, t_data = g.data, t.data
+        if g_data.shape != t_data.shape or g_data.dtype != t_data.dtype:
             g = _match(g, t)
         sent.append(g)
         key = t._grad_fn
@@ -144,7 +145,8 @@ def _step(fn, pending, leaves, retain_graph):
             key = t
             if key not in pending:
                 leaves.append(t)
-        pending[key] = pending[key] + g if key in pending else g
+        so_far = pending.get(key)
+        pending[key] = g if so_far is None else so_far + g
     if _anomaly.enabled:
         anomaly.check_backward(fn, sent)
     for observer in _observers:
