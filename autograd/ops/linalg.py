@@ -91,9 +91,13 @@ class Linear(Function):
     def backward(self, grad):
         x, w = self.inputs[:2]
         need = self.needs_input_grad
+        batch_shape = None
         if grad.ndim != 2:  # every sample of the batch as one row: (..., out) -> (samples, out)
+            batch_shape = x.shape
             grad, x = grad.reshape(-1, grad.shape[-1]), x.reshape(-1, x.shape[-1])
-        grad_x = (grad @ w).reshape(self.inputs[0].shape) if need[0] else None
+        grad_x = grad @ w if need[0] else None
+        if grad_x is not None and batch_shape is not None:
+            grad_x = grad_x.reshape(batch_shape)
         grad_w = grad.mT @ x if need[1] else None
         grad_b = grad.sum(0) if len(need) > 2 and need[2] else None
         return grad_x, grad_w, grad_b

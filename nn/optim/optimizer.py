@@ -119,7 +119,10 @@ class Optimizer:
                     raise ValueError(
                         f"{type(self).__name__}: the gradient of a parameter of shape {p.shape} has shape {grad.shape}"
                     )
-                self._update(p, grad, self.state.setdefault(p, {}), group)
+                state = self.state.get(p)
+                if state is None:  # the parameter's first step
+                    state = self.state[p] = {}
+                self._update(p, grad, state, group)
         return loss
 
     def _update(self, p, grad, state, group):
