@@ -140,14 +140,24 @@ def import_torch(skip):
     return torch
 
 
+def paired_ratio(times, name, baseline):
+    """The median over rounds of ``name``'s time / ``baseline``'s time in the same round.
+
+    The two ran seconds apart, so a slow minute of the machine divides out;
+    the ratio of the two medians does not have that protection.
+    """
+    return median([a / b for a, b in zip(times[name], times[baseline])])
+
+
 def report(title, times, baseline, info, unit=1e3, unit_name="ms"):
-    """Print median times, spreads and each contender's ratio to ``baseline``."""
+    """Print median times, spreads and each contender's ratio to ``baseline`` (of medians, and paired)."""
     print(f"{title}\n{info}")
     base = median(times[baseline])
     for name, values in times.items():
         m = median(values)
         print(
             f"  {name:<14} {m * unit:9.3f} {unit_name}  (IQR {spread(values) * 100:4.1f}%)  {m / base:5.3f}x {baseline}"
+            f"  (paired per round: {paired_ratio(times, name, baseline):5.3f}x)"
         )
 
 

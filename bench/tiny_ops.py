@@ -123,7 +123,8 @@ def main():
         )
     if torch is not None:
         ratio = common.median(total["engine"]) / common.median(total["torch"])
-        print(f"  engine/torch = {ratio:.3f}  (target: <= 1)")
+        paired = common.paired_ratio(total, "engine", "torch")
+        print(f"  engine/torch = {ratio:.3f}, paired per round {paired:.3f}  (target: <= 1)")
 
 
 if __name__ == "__main__":

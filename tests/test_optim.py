@@ -180,6 +180,26 @@ def test_zero_grad():
     assert w.grad is None
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_sgd_step_takes_no_fresh_memory_the_size_of_the_weights(momentum):
+    # a new weights-sized array every step makes the allocator return pages to the OS and fault them in again
+    import tracemalloc
+
+    w = ag.zeros(256, 784, requires_grad=True)
+    w.grad = ag.ones(256, 784)
+    opt = optim.SGD([w], lr=0.1, momentum=momentum)
+    opt.step()  # the first step makes the work array (and the momentum buffer)
+    opt.step()
+    tracemalloc.start()
+    opt.step()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < w.data.nbytes / 10, f"one step allocated {peak} bytes"
+    expected = -0.3 if momentum == 0 else -0.1 * (1 + 1.9 + 2.71)
+    np.testing.assert_allclose(w.data[0, :3], expected, rtol=1e-6)
+    assert "work" not in str(opt.state_dict())  # the work array is not state worth saving
+
+
 def test_plain_sgd_is_the_lectures_update_rule():
     # the worked example G1: E = (x w - y)^2, w starts at 0.5, lr 0.1, samples (2, 4), (1, 2), (3, 6)
     w = ag.tensor(0.5, dtype="float64", requires_grad=True)

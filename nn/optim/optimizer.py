@@ -41,6 +41,7 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
         self.state = {}
+        self._work = {}  # parameter -> work array for its updates (see _work_array); not saved
         self.param_groups = []
         if isinstance(params, Tensor):
             raise TypeError(
@@ -127,6 +128,20 @@ class Optimizer:
 
     def _update(self, p, grad, state, group):
         raise NotImplementedError(f"{type(self).__name__}._update")
+
+    def _work_array(self, p):
+        """An array of ``p``'s shape and dtype that the update may write into, the same one every step.
+
+        ``p.data -= lr * grad`` makes a new array the size of the weights at every
+        step; for arrays of a few hundred KB the allocator hands that memory back
+        to the operating system each time and takes fresh pages (page faults) the
+        next, which can cost more than the arithmetic. Writing ``lr * grad`` into
+        this array instead (``xp.multiply(grad, lr, out=work)``) reuses warm memory.
+        """
+        work = self._work.get(p)
+        if work is None or type(work) is not type(p.data) or work.shape != p.data.shape or work.dtype != p.data.dtype:
+            work = self._work[p] = p.backend.xp.empty_like(p.data)
+        return work
 
     # ------------------------------------------------------------ saving and restoring
     def state_dict(self):

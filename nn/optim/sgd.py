@@ -34,6 +34,8 @@ class SGD(Optimizer):
             raise ValueError("SGD: nesterov momentum needs momentum > 0 and dampening = 0")
 
     def _update(self, p, grad, state, group):
+        xp = p.backend.xp
+        work = self._work_array(p)  # lr * g and (1 - dampening) * g are written here: no fresh memory
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * p.data
         momentum = group["momentum"]
@@ -43,6 +45,6 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = grad.copy()
             else:
                 buf *= momentum
-                buf += (1.0 - group["dampening"]) * grad
+                buf += xp.multiply(grad, 1.0 - group["dampening"], out=work)
             grad = grad + momentum * buf if group["nesterov"] else buf
-        p.data -= group["lr"] * grad
+        p.data -= xp.multiply(grad, group["lr"], out=work)  # p <- p - lr * g
