@@ -23,8 +23,6 @@ from __future__ import annotations
 import common
 import numpy as np
 
-import nn
-
 LR = 0.01
 
 
@@ -44,6 +42,8 @@ def build_cnn(nn):
 
 def engine_step(device, x, y):
     """The engine's step and its model (to share the initial weights)."""
+    import nn  # here, so that a process timing only the NumPy step never imports the engine
+
     model = build_cnn(nn).to(device)
     return common.engine_training_step(model, LR, x, y, device), model
 
@@ -147,6 +147,7 @@ def main():
         title=lambda a: (
             f"cnn_step: CNN conv16-pool-conv32-pool-linear, batch {a.batch_size} of 1x28x28, float32, {a.device}"
         ),
+        bench_file=__file__,
     )
 
 

@@ -9,7 +9,10 @@ each round rotates, so no contender always runs right after the same other one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
+import importlib
+import multiprocessing
 import os
 import platform
 import statistics
@@ -28,6 +31,13 @@ def device_args(description, **batch_defaults):
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds per contender")
     parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="run each contender in a fresh process of its own, BLOCK steps back to back per turn "
+        "(the first untimed), as a training script runs; CPU only",
+    )
+    parser.add_argument("--block", type=int, default=10, help="steps per turn with --alone (default 10)")
     parser.add_argument(
         "--clock",
         choices=["wall", "cpu"],
@@ -200,6 +210,12 @@ def torch_training_step(torch, model, weights, lr, x, y, device):
     return step
 
 
+class Contenders(dict):
+    """The contenders' step functions by name; ``setup`` is the (x, y, weights) they start from."""
+
+    setup = None
+
+
 def training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch):
     """The engine, hand-written NumPy and PyTorch steps, all starting from the engine's initial weights."""
     import autograd as ag
@@ -207,10 +223,99 @@ def training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch
     ag.manual_seed(0)
     engine, model = engine_step(device, x, y)
     weights = [p.numpy().copy() for p in model.parameters()]
-    contenders = {"engine": engine, "numpy": numpy_step(ag.get_backend(device).xp, weights, x, y)}
+    contenders = Contenders(engine=engine, numpy=numpy_step(ag.get_backend(device).xp, weights, x, y))
     if torch is not None:
         contenders["torch"] = torch_step(torch, device, weights, x, y)
+    contenders.setup = (x, y, weights)
     return contenders
+
+
+def one_contender(name, bench, x, y, weights):
+    """Build only contender ``name`` of ``bench`` (a module with engine_step, numpy_step, torch_step), on the CPU.
+
+    A process that times the NumPy step imports neither the engine nor PyTorch.
+    """
+    if name == "engine":
+        import autograd as ag
+
+        ag.manual_seed(0)  # the same initial weights as training_contenders draws
+        return bench.engine_step("cpu", x, y)[0]
+    if name == "numpy":
+        import numpy as np
+
+        return bench.numpy_step(np, weights, x, y)
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", torch.get_num_threads())))
+    return bench.torch_step(torch, "cpu", weights, x, y)
+
+
+@contextlib.contextmanager
+def contenders_alone(bench_file, names, x, y, weights, timer_name, block):
+    """One fresh worker process per contender; yields ``run(name)``: one turn, its times back.
+
+    A turn is ``block`` steps back to back, the first one untimed (it runs with
+    the caches full of the previous contender's data). The workers take turns,
+    one at a time, so they share the machine's slow minutes as in-process
+    alternation does, without sharing a malloc heap: in one process, how one
+    contender allocates and frees changes how often another takes fresh pages
+    from the kernel.
+    """
+    context = multiprocessing.get_context("spawn")
+    links, workers = {}, []
+    for name in names:
+        ours, theirs = context.Pipe()
+        args = (theirs, bench_file, name, x, y, weights, timer_name, block)
+        worker = context.Process(target=_serve, args=args, daemon=True)
+        worker.start()
+        links[name], _ = ours, workers.append(worker)
+
+    def run(name, message="turn"):
+        links[name].send(message)
+        return links[name].recv()
+
+    try:
+        yield run
+    finally:
+        for link in links.values():
+            link.send(None)
+        for worker in workers:
+            worker.join()
+
+
+def _settle_allocator():
+    """Free one 16 MiB array, so that glibc's malloc serves every later array from its heap.
+
+    glibc hands arrays above its mmap threshold (128 KiB at first) fresh pages
+    from the kernel, and raises the threshold to the size of the largest such
+    array freed so far. Whether a step of 128x256 float32 arrays (exactly
+    128 KiB) faults in fresh pages every time thus depends on what the process
+    happened to free before, e.g. a float64 copy of the initial weights. After
+    this call every worker starts from the same state, the one a long-running
+    training process reaches anyway.
+    """
+    import numpy as np
+
+    np.ones(2**22, dtype=np.float32)  # 16 MiB, allocated and freed at once
+
+
+def _serve(link, bench_file, name, x, y, weights, timer_name, block):
+    """A worker: build one contender, then answer "loss" (one step, its loss) and "turn" (times) until None."""
+    sys.path.insert(0, str(Path(bench_file).parent))
+    bench = importlib.import_module(Path(bench_file).stem)
+    _settle_allocator()
+    step, timer = one_contender(name, bench, x, y, weights), clock(timer_name)
+    while (message := link.recv()) is not None:
+        if message == "loss":
+            link.send(_as_float(step()))
+            continue
+        step()  # untimed: warms the caches up after the other contenders' turns
+        times = []
+        for _ in range(block - 1):
+            start = timer()
+            step()
+            times.append(timer() - start)
+        link.send(times)
 
 
 def check_agreement(contenders):
@@ -231,11 +336,40 @@ def _as_float(value):
     return float(value)
 
 
-def run_training_benchmark(description, make_contenders, batch_size, repeats, title):
-    """Parse the options, check the contenders agree, time them in turns and print the ratios."""
+def run_training_benchmark(description, make_contenders, batch_size, repeats, title, bench_file=None):
+    """Parse the options, check the contenders agree, time them in turns and print the ratios.
+
+    With ``--alone`` each contender runs in its own process (see ``contenders_alone``);
+    ``bench_file`` is then the benchmark script, whose step builders the workers import.
+    """
     args = device_args(description, batch_size=batch_size).parse_args()
     torch = import_torch(args.no_torch)
     contenders = make_contenders(args.device, args.batch_size, torch)
-    check_agreement(contenders)
-    times = round_robin(contenders, args.repeats or repeats, args.warmup, synchronizer(args.device), clock(args.clock))
-    report(title(args), times, "numpy", machine_info(args.device))
+    losses = check_agreement(contenders)
+    repeats = args.repeats or repeats
+    if not args.alone:
+        times = round_robin(contenders, repeats, args.warmup, synchronizer(args.device), clock(args.clock))
+        report(
+            f"{title(args)}; contenders alternate every step, in this process",
+            times,
+            "numpy",
+            machine_info(args.device),
+        )
+        return
+    if args.device != "cpu" or args.block < 2:
+        raise SystemExit("--alone runs on the CPU, with --block 2 or more")
+    x, y, weights = contenders.setup
+    names = list(contenders)
+    times = {name: [] for name in names}
+    with contenders_alone(bench_file, names, x, y, weights, args.clock, args.block) as run:
+        for name in names:  # the same first loss in every worker: they compute the same thing
+            assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
+        for _ in range(args.warmup):
+            for name in names:
+                run(name)
+        for r in range(repeats):
+            shift = r % len(names)
+            for name in names[shift:] + names[:shift]:
+                times[name] += run(name)
+    where = f"each contender alone in its own process, {args.block} steps per turn (the first untimed)"
+    report(f"{title(args)}; {where}", times, "numpy", machine_info(args.device))

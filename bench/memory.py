@@ -16,6 +16,10 @@ another's peak):
 2. Is the engine's process peak within 1.2x of the hand-written NumPy step's
    process (which imports only NumPy)?
 
+It also reports, per step of the long untraced run, the page faults (fresh
+pages taken from the kernel) and the CPU time in the process and in the
+kernel: what each step costs when it runs alone, as in a training script.
+
 Run: ``python bench/memory.py [--steps 1000] [--batch-size 128]``
 """
 
@@ -54,10 +58,23 @@ def child(contender, steps, batch_size, trace, warmup):
         step()
     if trace:
         tracemalloc.start()
+    before = resource.getrusage(resource.RUSAGE_SELF)
     for _ in range(steps):
         step()
+    after = resource.getrusage(resource.RUSAGE_SELF)
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
-    print(json.dumps({"maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "traced_peak": traced_peak}))
+    print(
+        json.dumps(
+            {
+                "maxrss_kib": after.ru_maxrss,
+                "traced_peak": traced_peak,
+                # per step: fresh pages taken from the kernel, and the CPU time in the process and in the kernel
+                "page_faults": (after.ru_minflt - before.ru_minflt) / steps,
+                "user_ms": (after.ru_utime - before.ru_utime) * 1e3 / steps,
+                "system_ms": (after.ru_stime - before.ru_stime) * 1e3 / steps,
+            }
+        )
+    )
 
 
 def measure(contender, steps, batch_size, trace, warmup):
@@ -87,7 +104,7 @@ def main():
 
     print(f"memory: mlp_step, batch {args.batch_size}, cpu, {args.warmup} warm-up steps\n{common.machine_info()}")
     ok = True
-    results = {}
+    results, per_step = {}, {}
     for contender in ("engine", "numpy"):
         for trace in (True, False):
             few = measure(contender, args.few, args.batch_size, trace, args.warmup)
@@ -96,6 +113,8 @@ def main():
             scale = 1 / 2**20 if trace else 1 / 1024
             growth = many[key] / few[key]
             results[(contender, key)] = many[key]
+            if not trace:
+                per_step[contender] = many
             within = growth <= 1.05
             ok &= within or contender != "engine"
             label = "tracemalloc peak" if trace else "process peak (ru_maxrss)"
@@ -104,6 +123,12 @@ def main():
                 f"{args.steps} steps {many[key] * scale:7.2f} MiB   ratio {growth:.3f}"
                 + ("" if contender != "engine" else f"  (target <= 1.05: {'ok' if within else 'FAIL'})")
             )
+    for contender in ("engine", "numpy"):
+        r = per_step[contender]
+        print(
+            f"  {contender:<6} per step, alone in its process ({args.steps} steps): {r['page_faults']:6.1f} page faults, "
+            f"CPU {r['user_ms']:.2f} ms user + {r['system_ms']:.2f} ms system"
+        )
     for key, label in (("maxrss_kib", "process peak"), ("traced_peak", "tracemalloc peak")):
         ratio = results[("engine", key)] / results[("numpy", key)]
         within = ratio <= 1.2 or key == "traced_peak"

@@ -92,6 +92,7 @@ def main():
         batch_size=128,
         repeats=200,
         title=lambda a: f"mlp_step: MLP {'-'.join(map(str, SIZES))}, batch {a.batch_size}, float32, {a.device}",
+        bench_file=__file__,
     )
 
 
