@@ -14,7 +14,10 @@ from ..tensor import as_tensor_like
 
 
 class NLL(Function):
-    """L = -sum_i v_i x[i, t_i]  ->  dL/dx[i, c] = -dL/dL * v_i if c = t_i, else 0"""
+    """y = -sum_i v_i a[i, t_i]  ->  dL/da = zeros, with -dL/dy * v_i at (i, t_i)
+
+    a: log-probabilities (N, C); t_i: the class of sample i; v_i: its weight.
+    """
 
     name = "nll"
 
@@ -31,7 +34,7 @@ class NLL(Function):
 
 
 class NLLGrad(Function):
-    """z[i, t_i] = -v_i a, zeros elsewhere  ->  dL/da = -sum_i v_i dL/dz[i, t_i]
+    """z = zeros, with -v_i a at (i, t_i)  ->  dL/da = -sum_i v_i dL/dz[i, t_i]
 
     nll's backward rule as one op (a = dL/dL, a scalar); its own backward is nll again.
     """

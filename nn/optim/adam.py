@@ -48,16 +48,23 @@ class Adam(Optimizer):
         elif decay:
             grad = grad + decay * p.data
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        work = self._work_array(p)  # every weights-sized intermediate goes here: no fresh memory per step
         m *= beta1
-        m += (1.0 - beta1) * grad
+        m += xp.multiply(grad, 1.0 - beta1, out=work)
         v *= beta2
-        v += (1.0 - beta2) * grad * grad
+        xp.multiply(grad, 1.0 - beta2, out=work)
+        work *= grad
+        v += work
         if group["amsgrad"]:
             xp.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         step_size = lr / (1.0 - beta1**t)
-        denom = xp.sqrt(v) / (1.0 - beta2**t) ** 0.5 + eps
-        p.data -= step_size * m / denom
+        denom = xp.sqrt(v, out=work)
+        denom /= (1.0 - beta2**t) ** 0.5
+        denom += eps
+        update = xp.divide(m, denom, out=work)  # m_hat / (sqrt(v_hat) + eps), times lr below
+        update *= step_size
+        p.data -= update
 
 
 class AdamW(Adam):
