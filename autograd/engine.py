@@ -99,10 +99,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     try:
         root_fns = [r._grad_fn for r in roots if r._grad_fn is not None]
         for fn in topological_order(root_fns) if root_fns else ():
-            if fn in pending:
-                if capture is not None and fn in capture:
-                    capture[fn] = pending[fn]
-                _step(fn, pending, leaves, retain_graph)
+            grad = pending.pop(fn, None)
+            if grad is None:  # no gradient reached this node (its consumers sent none)
+                continue
+            if capture is not None and fn in capture:
+                capture[fn] = grad
+            _step(fn, grad, pending, leaves, retain_graph)
     finally:
         _grad_mode.enabled = previous_mode
 
@@ -118,13 +120,12 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     return None
 
 
-def _step(fn, pending, leaves, retain_graph):
-    """One backward step: the node's output gradient in, its inputs' gradients out.
+def _step(fn, grad, pending, leaves, retain_graph):
+    """One backward step: the node's output gradient ``grad`` in, its inputs' gradients out.
 
     Each input's gradient is matched to the input's shape and dtype, then added
     to what that input has received so far (``pending``).
     """
-    grad = pending.pop(fn)
     if fn.hooks is not None:  # register_hook / retain_grad on the node's output
         grad = _run_output_hooks(fn, grad)
 
