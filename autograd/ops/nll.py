@@ -1,9 +1,9 @@
 """The negative log-likelihood of each sample's own class, weighted: the last step of cross-entropy.
 
-With log-probabilities x of shape (N, C), class indices t (N,) and a weight v_i
+With log-probabilities a of shape (N, C), class indices t (N,) and a weight v_i
 per sample (1/N for the mean), the loss picks one number from each row:
 
-    L = -sum_i v_i * x[i, t_i]
+    y = -sum_i v_i * a[i, t_i]
 
 Only the picked entries get a gradient. ``nll`` and ``nll_grad`` are each
 other's backward, as reading an entry and writing it back are.
@@ -21,10 +21,10 @@ class NLL(Function):
 
     name = "nll"
 
-    def forward(self, x, target=None, weights=None):
-        self.target, self.weights, self.shape = target, weights, x.shape
-        rows = self.backend.xp.arange(x.shape[0])
-        return -(weights * x[rows, target]).sum()
+    def forward(self, a, target=None, weights=None):
+        self.target, self.weights, self.shape = target, weights, a.shape
+        rows = self.backend.xp.arange(a.shape[0])
+        return -(weights * a[rows, target]).sum()
 
     def backward(self, grad):
         return NLLGrad.apply(grad, target=self.target, weights=self.weights, shape=self.shape)
@@ -36,7 +36,8 @@ class NLL(Function):
 class NLLGrad(Function):
     """z = zeros, with -v_i a at (i, t_i)  ->  dL/da = -sum_i v_i dL/dz[i, t_i]
 
-    nll's backward rule as one op (a = dL/dL, a scalar); its own backward is nll again.
+    nll's backward rule as one op (a = dL/dy, the scalar gradient arriving at nll's output);
+    its own backward is nll again.
     """
 
     name = "nll_grad"
