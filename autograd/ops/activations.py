@@ -32,7 +32,7 @@ class TanhGrad(Function):
     name = "tanh_grad"
 
     def forward(self, g, y):
-        return g * (1 - y * y)
+        return g - g * y * y  # = g (1 - y^2), without a Python number (NumPy converts one at every call)
 
     def backward(self, grad):
         g, y = self.inputs
@@ -65,7 +65,8 @@ class SigmoidGrad(Function):
     name = "sigmoid_grad"
 
     def forward(self, g, y):
-        return g * y * (1 - y)
+        gy = g * y
+        return gy - gy * y  # = g y (1 - y), without a Python number
 
     def backward(self, grad):
         g, y = self.inputs
