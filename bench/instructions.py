@@ -47,7 +47,8 @@ def count(bench_name, contender, steps, batch_size):
     """The instructions callgrind counts for the whole child process."""
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__]
     cmd += ["--child", contender, "--bench", bench_name, "--steps", str(steps), "--batch-size", str(batch_size)]
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    # one hash seed: with a random one, sets and dicts lay out differently and the counts vary by a few percent
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stderr
     return int(re.search(r"Collected : (\d+)", out).group(1))
 
