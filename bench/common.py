@@ -76,21 +76,30 @@ def round_robin(contenders, repeats, warmup=3, sync=lambda: None, timer=time.per
     Returns ``{name: [seconds, ...]}``. ``sync`` is called before starting and
     before stopping each clock, so queued GPU work is counted where it belongs.
     """
-    names = list(contenders)
+
+    def turn(name):
+        sync()
+        start = timer()
+        contenders[name]()
+        sync()
+        return [timer() - start]
+
+    return alternate(list(contenders), turn, repeats, warmup)
+
+
+def alternate(names, turn, repeats, warmup):
+    """Give each contender ``repeats`` turns in rotation; ``turn(name)`` runs one and returns its times.
+
+    The first ``warmup`` rounds are not kept. Returns ``{name: [seconds, ...]}``.
+    """
     for _ in range(warmup):
         for name in names:
-            contenders[name]()
-    sync()
+            turn(name)
     times = {name: [] for name in names}
     for r in range(repeats):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
-            fn = contenders[name]
-            sync()
-            start = timer()
-            fn()
-            sync()
-            times[name].append(timer() - start)
+            times[name] += turn(name)
     return times
 
 
@@ -268,7 +277,8 @@ def contenders_alone(bench_file, names, x, y, weights, timer_name, block):
         args = (theirs, bench_file, name, x, y, weights, timer_name, block)
         worker = context.Process(target=_serve, args=args, daemon=True)
         worker.start()
-        links[name], _ = ours, workers.append(worker)
+        links[name] = ours
+        workers.append(worker)
 
     def run(name, message="turn"):
         links[name].send(message)
@@ -360,16 +370,9 @@ def run_training_benchmark(description, make_contenders, batch_size, repeats, ti
         raise SystemExit("--alone runs on the CPU, with --block 2 or more")
     x, y, weights = contenders.setup
     names = list(contenders)
-    times = {name: [] for name in names}
     with contenders_alone(bench_file, names, x, y, weights, args.clock, args.block) as run:
         for name in names:  # the same first loss in every worker: they compute the same thing
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
-        for _ in range(args.warmup):
-            for name in names:
-                run(name)
-        for r in range(repeats):
-            shift = r % len(names)
-            for name in names[shift:] + names[:shift]:
-                times[name] += run(name)
+        times = alternate(names, run, repeats, args.warmup)
     where = f"each contender alone in its own process, {args.block} steps per turn (the first untimed)"
     report(f"{title(args)}; {where}", times, "numpy", machine_info(args.device))
