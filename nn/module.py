@@ -87,11 +87,7 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward() method; define forward(self, x)")
 
     def __call__(self, *args, **kwargs):
-        if "_parameters" not in self.__dict__:
-            raise RuntimeError(
-                f"{type(self).__name__}: Module.__init__ was not run; call super().__init__() "
-                f"first thing in your __init__"
-            )
+        # a subclass that skipped Module.__init__ fails at self._name, in __getattr__, with advice
         with name_scope(self._name or type(self).__name__):
             output = self.forward(*args, **kwargs)
         if self._forward_hooks:
@@ -157,8 +153,13 @@ class Module:
     def __getattr__(self, name):
         # only called when normal lookup fails: look in the registries
         d = self.__dict__
+        if "_parameters" not in d:  # (an AttributeError still: copy and pickle probe with hasattr)
+            raise AttributeError(
+                f"{type(self).__name__}: Module.__init__ was not run (looking up {name!r}); call "
+                f"super().__init__() first thing in your __init__"
+            )
         for registry in ("_parameters", "_buffers", "_modules"):
-            if registry in d and name in d[registry]:
+            if name in d[registry]:
                 return d[registry][name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 

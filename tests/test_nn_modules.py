@@ -104,6 +104,19 @@ def test_assigning_before_init_is_a_clear_error():
         Broken()
 
 
+def test_calling_a_module_whose_init_skipped_module_init_is_a_clear_error():
+    class Forgetful(nn.Module):
+        def __init__(self):
+            self.size = 2  # a plain attribute: allowed, but Module.__init__ never ran
+
+        def forward(self, x):
+            return x
+
+    with pytest.raises(AttributeError, match="Forgetful: Module.__init__ was not run.*super\\(\\).__init__"):
+        Forgetful()(ag.zeros(2))
+    assert not hasattr(Forgetful(), "weight")  # still an AttributeError: copy and pickle rely on it
+
+
 def test_children_modules_and_module_list():
     class Stack(nn.Module):
         def __init__(self):
