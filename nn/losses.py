@@ -218,6 +218,17 @@ def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean
 
 
 # --------------------------------------------------------------------------- multi-class classification
+def _all_counted(t, n_classes, ignore_index, backend):
+    """True when every class index in ``t`` lies in [0, C) and none is ``ignore_index``: the common case.
+
+    Two reductions (min and max) say so without building masks. Only where values may be
+    read back (the CPU): on a GPU that would stop it every step, and the masks are built.
+    """
+    if not backend.eager_checks or t.size == 0 or 0 <= ignore_index < n_classes:
+        return False
+    return 0 <= t.min() and t.max() < n_classes
+
+
 def _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss):
     """l_i = -w_(t_i) * log_probs_(i, t_i): each sample's log-probability of its own class t_i.
 
@@ -225,21 +236,29 @@ def _picked_losses(log_probs, t, valid, bad, weight, reduction, unbatched, loss)
     op (``F.nll``) when the losses are summed or averaged. Ignored
     targets pick class 0 and count with weight 0; a class index out of range
     (only possible on a GPU, where it is not checked) makes its loss NaN.
+    ``valid`` and ``bad`` mark the counted and the out-of-range targets, or are
+    None when every target counts.
     """
     xp = log_probs.backend.xp
     n_classes = log_probs.shape[1]
     scores = log_probs  # (N, C), or (N, C, d1, ...) with the classes moved last and flattened
     if log_probs.ndim > 2:
         scores = log_probs.permute(0, *range(2, log_probs.ndim), 1).reshape(-1, n_classes)
-    checked = log_probs.backend.eager_checks  # then no index is out of range: it would have raised
-    kept = valid if checked else valid & ~bad
-    safe = xp.where(kept, t, 0).reshape(-1)
     weight = _broadcast_weight(weight, log_probs, loss, "weight")
     if weight is not None and weight.shape != (n_classes,):
         raise ValueError(f"{loss}: weight must hold one number per class, shape ({n_classes},), got {weight.shape}")
-    w = kept.astype(log_probs.dtype) if weight is None else weight.data[safe].reshape(t.shape) * kept
-    if not checked:
-        w = xp.where(bad, xp.nan, w).astype(log_probs.dtype, copy=False)
+    if valid is None:  # every target is a class index and counts (see _all_counted): no masks
+        safe = t.reshape(-1)
+        if weight is None and reduction == "mean":  # the plain mean: 1/N each
+            return F.nll(scores, safe, xp.full(safe.shape, 1.0 / safe.size, dtype=log_probs.dtype))
+        w = xp.ones(t.shape, dtype=log_probs.dtype) if weight is None else weight.data[safe].reshape(t.shape)
+    else:
+        checked = log_probs.backend.eager_checks  # then no index is out of range: it would have raised
+        kept = valid if checked else valid & ~bad
+        safe = xp.where(kept, t, 0).reshape(-1)
+        w = kept.astype(log_probs.dtype) if weight is None else weight.data[safe].reshape(t.shape) * kept
+        if not checked:
+            w = xp.where(bad, xp.nan, w).astype(log_probs.dtype, copy=False)
     if reduction == "none":
         picked = scores[xp.arange(safe.shape[0]), safe].reshape(t.shape)
         losses = -(picked * Tensor._make(w, log_probs.backend, False, None))
@@ -292,6 +311,8 @@ def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoo
                 f"{target.dtype}; class indices must be integers: use target.long(){probs_hint}."
             )
         t = target.data
+        if not label_smoothing and _all_counted(t, n_classes, ignore_index, log_probs.backend):
+            return _picked_losses(log_probs, t, None, None, weight, reduction, unbatched, loss)
         valid = t != ignore_index
         bad = valid & ((t < 0) | (t >= n_classes))
         # on a GPU, checking would stop it every step: there a bad index makes the loss NaN (see below)
