@@ -70,13 +70,16 @@ class Linear(Module):
 
     def forward(self, x):
         x = as_input(x)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
-            raise ValueError(
-                f"{self._display_name()} expects inputs whose last dimension is in_features="
-                f"{self.in_features}, but got an input of shape {tuple(x.shape)}. Check the layer "
-                f"sizes (the previous layer's output size, or the number of input features)."
-            )
-        return F.linear(x, self.weight, self.bias)
+        try:
+            return F.linear(x, self.weight, self.bias)
+        except ValueError:  # F.linear checked the shapes: say which layer, and what to look at
+            if x.ndim == 0 or x.shape[-1] != self.in_features:
+                raise ValueError(
+                    f"{self._display_name()} expects inputs whose last dimension is in_features="
+                    f"{self.in_features}, but got an input of shape {tuple(x.shape)}. Check the layer "
+                    f"sizes (the previous layer's output size, or the number of input features)."
+                ) from None
+            raise
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..function import Function
+from ..tensor import Tensor
 from ._util import pair
 
 
@@ -42,7 +43,8 @@ class MatMul(Function):
 
 def matmul(a, b):
     """Matrix product ``a @ b`` (batched over leading axes; 1-D operands as vectors)."""
-    a, b = pair(a, b)
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)):  # an array or list on one side
+        a, b = pair(a, b)
     try:
         return MatMul.apply(a, b)
     except ValueError:  # NumPy's message names no op: say which shapes don't fit, and why
@@ -105,11 +107,12 @@ class Linear(Function):
 
 def linear(input, weight, bias=None):
     """y = input @ weight^T + bias, as ``torch.nn.functional.linear`` (weight of shape (out, in))."""
-    if input.ndim == 0 or weight.ndim != 2 or input.shape[-1] != weight.shape[1]:
+    x_shape, w_shape = input.shape, weight.shape
+    if not x_shape or len(w_shape) != 2 or x_shape[-1] != w_shape[1]:
         raise ValueError(
-            f"linear: input of shape {input.shape} and weight of shape {weight.shape} don't fit: the weight must "
+            f"linear: input of shape {x_shape} and weight of shape {w_shape} don't fit: the weight must "
             f"be (out_features, in_features) with in_features = the input's last axis"
         )
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+    if bias is not None and bias.shape != w_shape[:1]:
+        raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {bias.shape}")
     return Linear.apply(input, weight) if bias is None else Linear.apply(input, weight, bias)

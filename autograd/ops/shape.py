@@ -130,7 +130,10 @@ def permute(a, *axes):
 def swapaxes(a, axis1, axis2):
     """Exchange two axes."""
     ndim = a.data.ndim
-    axis1, axis2 = check_axis(axis1, ndim, "swapaxes"), check_axis(axis2, ndim, "swapaxes")
+    if not (-ndim <= axis1 < ndim and -ndim <= axis2 < ndim):  # check_axis raises, naming the axis
+        check_axis(axis1, ndim, "swapaxes")
+        check_axis(axis2, ndim, "swapaxes")
+    axis1, axis2 = axis1 % ndim, axis2 % ndim
     axes = list(range(ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return Transpose.apply(a, axes=tuple(axes))
