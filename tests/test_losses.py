@@ -163,6 +163,19 @@ def test_cross_entropy_with_class_indices_matches_torch(kwargs, reduction, devic
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("weight", [None, [0.2, 1.0, 3.0, 0.5]], ids=["plain", "weight"])
+def test_cross_entropy_with_targets_at_the_default_ignore_index_matches_torch(weight, reduction, device):
+    # -100 (the default ignore_index) in the targets: the losses are picked through masks,
+    # not by the path for targets that all count
+    tkw = {} if weight is None else {"weight": torch.tensor(weight, dtype=torch.float64)}
+    _compare(
+        nn.CrossEntropyLoss(weight=weight, reduction=reduction),
+        torch.nn.CrossEntropyLoss(reduction=reduction, **tkw),
+        X * 3, np.array([0, -100, 3, -100, 2]), device,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize(
     "kwargs", [{}, {"weight": [0.2, 1.0, 3.0, 0.5]}, {"label_smoothing": 0.2}], ids=["plain", "weight", "smoothing"]
 )
