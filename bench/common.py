@@ -39,6 +39,12 @@ def device_args(description, **batch_defaults):
     )
     parser.add_argument("--block", type=int, default=10, help="steps per turn with --alone (default 10)")
     parser.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="with --alone: leave each worker's malloc as a fresh training script has it (no 16 MiB "
+        "array freed at start-up, see _settle_allocator)",
+    )
+    parser.add_argument(
         "--clock",
         choices=["wall", "cpu"],
         default="wall",
@@ -260,7 +266,7 @@ def one_contender(name, bench, x, y, weights):
 
 
 @contextlib.contextmanager
-def contenders_alone(bench_file, names, x, y, weights, timer_name, block):
+def contenders_alone(bench_file, names, x, y, weights, timer_name, block, settle=True):
     """One fresh worker process per contender; yields ``run(name)``: one turn, its times back.
 
     A turn is ``block`` steps back to back, the first one untimed (it runs with
@@ -274,7 +280,7 @@ def contenders_alone(bench_file, names, x, y, weights, timer_name, block):
     links, workers = {}, []
     for name in names:
         ours, theirs = context.Pipe()
-        args = (theirs, bench_file, name, x, y, weights, timer_name, block)
+        args = (theirs, bench_file, name, x, y, weights, timer_name, block, settle)
         worker = context.Process(target=_serve, args=args, daemon=True)
         worker.start()
         links[name] = ours
@@ -301,19 +307,25 @@ def _settle_allocator():
     array freed so far. Whether a step of 128x256 float32 arrays (exactly
     128 KiB) faults in fresh pages every time thus depends on what the process
     happened to free before, e.g. a float64 copy of the initial weights. After
-    this call every worker starts from the same state, the one a long-running
-    training process reaches anyway.
+    this call every worker starts from the same state, in which no contender
+    takes fresh pages, so the timings compare the steps' own work.
+
+    It is not the state a training script reaches by itself: a process running
+    only the hand-written NumPy step still took about 600 page faults per step
+    after 2000 steps (glibc trims the top of the heap that each step frees, and
+    the next step faults it in again). ``--no-settle`` measures that case.
     """
     import numpy as np
 
     np.ones(2**22, dtype=np.float32)  # 16 MiB, allocated and freed at once
 
 
-def _serve(link, bench_file, name, x, y, weights, timer_name, block):
+def _serve(link, bench_file, name, x, y, weights, timer_name, block, settle):
     """A worker: build one contender, then answer "loss" (one step, its loss) and "turn" (times) until None."""
     sys.path.insert(0, str(Path(bench_file).parent))
     bench = importlib.import_module(Path(bench_file).stem)
-    _settle_allocator()
+    if settle:
+        _settle_allocator()
     step, timer = one_contender(name, bench, x, y, weights), clock(timer_name)
     while (message := link.recv()) is not None:
         if message == "loss":
@@ -370,9 +382,10 @@ def run_training_benchmark(description, make_contenders, batch_size, repeats, ti
         raise SystemExit("--alone runs on the CPU, with --block 2 or more")
     x, y, weights = contenders.setup
     names = list(contenders)
-    with contenders_alone(bench_file, names, x, y, weights, args.clock, args.block) as run:
+    with contenders_alone(bench_file, names, x, y, weights, args.clock, args.block, not args.no_settle) as run:
         for name in names:  # the same first loss in every worker: they compute the same thing
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
         times = alternate(names, run, repeats, args.warmup)
     where = f"each contender alone in its own process, {args.block} steps per turn (the first untimed)"
+    where += ", malloc as a fresh script has it" if args.no_settle else ", malloc settled (16 MiB freed first)"
     report(f"{title(args)}; {where}", times, "numpy", machine_info(args.device))
