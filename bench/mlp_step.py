@@ -6,7 +6,9 @@ A step is: forward, softmax cross-entropy, backward, SGD update, float32.
   ``nn.ReLU``, ``nn.CrossEntropyLoss`` and ``nn.optim.SGD``;
 * ``numpy``:  the same math by hand (the chain rule written out layer by layer),
   on CuPy with ``--device cuda``;
-* ``torch``:  PyTorch, on CUDA with ``--device cuda``.
+* ``torch``:  PyTorch, on CUDA with ``--device cuda``;
+* ``floor``:  (CPU only) the cheapest Python autograd engine for this step
+  (``floor_engine.py``): what the engine's features cost is its distance to this.
 
 All three start from the same weights and see the same batch; the first step's
 losses are checked to agree before anything is timed.
@@ -17,6 +19,7 @@ Run: ``python bench/mlp_step.py [--device cuda] [--batch-size 128] [--repeats 20
 from __future__ import annotations
 
 import common
+import floor_engine
 import numpy as np
 
 SIZES = (784, 256, 256, 10)
@@ -78,11 +81,18 @@ def torch_step(torch, device, weights, x, y):
     return common.torch_training_step(torch, build_mlp(torch.nn), weights, LR, x, y, device)
 
 
+def floor_contender(x, y, weights):
+    return floor_engine.floor_step(weights, x, y, LR)
+
+
 def make_contenders(device, batch_size, torch):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch_size, SIZES[0]), dtype=np.float32)
     y = rng.integers(0, SIZES[-1], batch_size)
-    return common.training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch)
+    contenders = common.training_contenders(engine_step, numpy_step, torch_step, device, x, y, torch)
+    if device == "cpu":
+        contenders["floor"] = floor_contender(x, y, contenders.setup[2])
+    return contenders
 
 
 def main():
