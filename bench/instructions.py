@@ -59,7 +59,7 @@ def main():
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--no-torch", action="store_true")
-    parser.add_argument("--child", choices=["engine", "numpy", "torch"])
+    parser.add_argument("--child", choices=["engine", "numpy", "torch", "floor"])
     args = parser.parse_args()
     batch_size = args.batch_size or {"mlp_step": 128, "cnn_step": 64}[args.bench]
     if args.child:
@@ -72,6 +72,7 @@ def main():
     import common
 
     contenders = ["engine", "numpy"] + ([] if args.no_torch else ["torch"])
+    contenders += ["floor"] if args.bench == "mlp_step" else []  # mlp_step's featureless Python engine
     print(f"instructions per step: {args.bench}, batch {batch_size}, cpu, one thread, {args.steps} steps")
     print(common.machine_info())
     per_step = {}
