@@ -3,8 +3,8 @@
 Times on a shared machine move by 10-30% from run to run; the number of CPU
 instructions a step executes moves far less, though not to zero: where Python
 objects land in memory changes how dictionaries and sets probe, so runs of the
-same code differed by up to 2% on the full network's bookkeeping-heavy cousin
-(8-8-8-2) even with the fixed hash seed. Compare a few runs. This counts them for each contender of
+same code differed by up to 2% on a small 8-8-8-2 network, even with the fixed
+hash seed. Compare a few runs. This counts them for each contender of
 ``mlp_step`` (or ``cnn_step``) with valgrind's callgrind tool: each contender
 runs in a fresh process under valgrind twice, once with 0 and once with
 ``--steps`` timed steps after the same setup and warm-up, and the difference
