@@ -52,6 +52,8 @@ def test_broadcast_mismatch_names_op_and_shapes(x, call, op):
         (lambda x: x.unsqueeze(3), r"unsqueeze: axis 3 is out of range.*shape \(2,\)"),
         (lambda x: x.flatten(2), r"flatten: axis 2 is out of range"),
         (lambda x: x.transpose(0, 2), r"swapaxes: axis 2 is out of range"),
+        (lambda x: x.swapaxes(0, 0.5), r"swapaxes: an axis must be an int, got 0.5 \(float\)"),
+        (lambda x: F.stack([x, x], axis="1"), r"stack: an axis must be an int, got '1' \(str\)"),
         (lambda x: x.permute(0, 0), r"permute: \(0, 0\) is not a permutation"),
         (lambda x: x[5], r"getitem: index 5 does not fit a tensor of shape \(2,\)"),
         (lambda x: x[[0, 7]], r"getitem: index .* does not fit a tensor of shape \(2,\)"),

@@ -75,9 +75,11 @@ def normalize_axis(axis, dim, ndim, op):
 
 def check_axis(axis, ndim, op):
     """``axis`` as a non-negative int, or a clear error if a tensor with ``ndim`` axes has no such axis."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{op}: an axis must be an int, got {axis!r} ({type(axis).__name__})")
     if not -ndim <= axis < ndim:
         raise ValueError(f"{op}: axis {axis} is out of range for a tensor with {ndim} dimensions")
-    return axis % ndim
+    return int(axis) % ndim
 
 
 def kept_shape(shape, axes):

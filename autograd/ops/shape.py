@@ -130,9 +130,9 @@ def permute(a, *axes):
 def swapaxes(a, axis1, axis2):
     """Exchange two axes."""
     ndim = a.data.ndim
-    if not (-ndim <= axis1 < ndim and -ndim <= axis2 < ndim):  # check_axis raises, naming the axis
-        check_axis(axis1, ndim, "swapaxes")
-        check_axis(axis2, ndim, "swapaxes")
+    if not (type(axis1) is int and type(axis2) is int and -ndim <= axis1 < ndim and -ndim <= axis2 < ndim):
+        # NumPy integers, or a bad axis: check_axis converts them or raises, naming the op
+        axis1, axis2 = check_axis(axis1, ndim, "swapaxes"), check_axis(axis2, ndim, "swapaxes")
     axis1, axis2 = axis1 % ndim, axis2 % ndim
     axes = list(range(ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
