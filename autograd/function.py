@@ -64,6 +64,7 @@ class Function:
     #   needs_input_grad  one bool per input: does it want a gradient?
     #   backend           the device the op ran on
     #   out_data          the output array, when ``saves_output``
+    #   params            the keyword settings forward was called with (axis=1, ...)
     inputs = None  # also what a freed node reads: backward clears the instance's __dict__
     scope = ()  # the module path the node was recorded in (see name_scope)
     hooks = None  # functions applied to the gradient of this node's output (a list once any is set)
@@ -91,6 +92,7 @@ class Function:
         if _grad_mode.enabled and True in needs:  # record the node: the output needs a way back
             fn.inputs = inputs
             fn.needs_input_grad = needs
+            fn.params = params  # the keyword settings, so a viewer can rerun forward (viz's numerical check)
             if cls.saves_output:
                 fn.out_data = data
             if _scopes:
