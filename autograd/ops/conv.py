@@ -11,6 +11,12 @@ keep each tap's values for a whole image row side by side in memory, which makes
 the copy into ``cols`` and the adds of its adjoint, col2im, read and write
 contiguous runs instead of jumping C*KH*KW values at every step.)
 
+With ``groups=G`` the channels split into G independent convolutions: output
+channels [g*O/G, (g+1)*O/G) see only input channels [g*C/G, (g+1)*C/G), and
+w has shape (O, C/G, KH, KW). The rows of ``cols`` and of the weight matrix are
+already grouped, so the product becomes G products side by side, one batched
+matmul (``_grouped_matmul``).
+
 Backward is three convolutions, each an op, so second derivatives work:
 
     dL/dx = conv2d_input_grad(dL/dy, w)     (the "transposed convolution")
@@ -19,7 +25,7 @@ Backward is three convolutions, each an op, so second derivatives work:
 """
 
 from ..function import Function
-from .windows import Geometry
+from .windows import Geometry, as_pair
 
 
 def _im2col(backend, geometry, x):
@@ -44,27 +50,47 @@ def _channels_first(g):
     return g.transpose(1, 0, 2, 3).reshape(g.shape[1], -1)
 
 
+def _grouped_matmul(a, b, groups, transpose_a=False, transpose_b=False):
+    """a @ b (or with a or b transposed) for G groups of rows of a and of b; plain a @ b when G == 1.
+
+    ``a`` (G*P, Q) and ``b`` (G*Q', R) hold group g's block in rows g*P...; the result
+    stacks the G block products (G*P', R): the block-diagonal product, without the zeros.
+    """
+    if groups == 1:
+        return (a.T if transpose_a else a) @ (b.T if transpose_b else b)
+    a = a.reshape(groups, -1, a.shape[-1])
+    b = b.reshape(groups, -1, b.shape[-1])
+    out = (a.transpose(0, 2, 1) if transpose_a else a) @ (b.transpose(0, 2, 1) if transpose_b else b)
+    return out.reshape(-1, out.shape[-1])
+
+
 class Conv2d(Function):
     """y = conv2d(a, b) + c  ->  dL/da = conv2d_input_grad(dL/dy, b),  dL/db = conv2d_weight_grad(a, dL/dy),  dL/dc = sum dL/dy"""
 
     name = "conv2d"
 
-    def forward(self, x, w, b=None, geometry=None):
-        self.geometry = geometry
+    def forward(self, x, w, b=None, geometry=None, groups=1):
+        self.geometry, self.groups = geometry, groups
         self.cols = _im2col(self.backend, geometry, x)
         n, (oh, ow), o = x.shape[0], geometry.out_size, w.shape[0]
-        out = w.reshape(o, -1) @ self.cols  # (O, N*OH*OW)
+        out = _grouped_matmul(w.reshape(o, -1), self.cols, groups)  # (O, N*OH*OW)
         if b is not None:
             out += b[:, None]
         return out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)  # (N, O, OH, OW), a view
 
     def backward(self, grad):
         x, w = self.inputs[:2]
-        need, geometry = self.needs_input_grad, self.geometry
+        need, geometry, groups = self.needs_input_grad, self.geometry, self.groups
         g_mat = _channels_first(grad.data)  # both products read dL/dy as a matrix: make it once
-        grad_x = Conv2dInputGrad.apply(grad, w, geometry=geometry, x_shape=x.shape, g_mat=g_mat) if need[0] else None
+        grad_x = (
+            Conv2dInputGrad.apply(grad, w, geometry=geometry, x_shape=x.shape, g_mat=g_mat, groups=groups)
+            if need[0]
+            else None
+        )
         grad_w = (
-            Conv2dWeightGrad.apply(x, grad, geometry=geometry, w_shape=w.shape, cols=self.cols, g_mat=g_mat)
+            Conv2dWeightGrad.apply(
+                x, grad, geometry=geometry, w_shape=w.shape, cols=self.cols, g_mat=g_mat, groups=groups
+            )
             if need[1]
             else None
         )
@@ -73,7 +99,10 @@ class Conv2d(Function):
 
     def describe(self):
         g = self.geometry
-        return {"stride": g.stride, "padding": g.padding, "dilation": g.dilation}
+        settings = {"stride": g.stride, "padding": g.padding, "dilation": g.dilation}
+        if self.groups != 1:
+            settings["groups"] = self.groups
+        return settings
 
 
 class Conv2dInputGrad(Function):
@@ -81,17 +110,17 @@ class Conv2dInputGrad(Function):
 
     name = "conv2d_input_grad"
 
-    def forward(self, g, w, geometry=None, x_shape=None, g_mat=None):
-        self.geometry, self.x_shape = geometry, x_shape
+    def forward(self, g, w, geometry=None, x_shape=None, g_mat=None, groups=1):
+        self.geometry, self.x_shape, self.groups = geometry, x_shape, groups
         g_mat = _channels_first(g) if g_mat is None else g_mat
-        dcols = w.reshape(w.shape[0], -1).T @ g_mat  # (C*KH*KW, N*OH*OW)
+        dcols = _grouped_matmul(w.reshape(w.shape[0], -1), g_mat, groups, transpose_a=True)  # (C*KH*KW, N*OH*OW)
         return _col2im(self.backend, geometry, dcols, x_shape)
 
     def backward(self, grad):
-        g, w = self.inputs
-        need = self.needs_input_grad
-        grad_g = Conv2d.apply(grad, w, geometry=self.geometry) if need[0] else None
-        grad_w = Conv2dWeightGrad.apply(grad, g, geometry=self.geometry, w_shape=w.shape) if need[1] else None
+        g, w = self.inputs[:2]
+        need, geometry, groups = self.needs_input_grad, self.geometry, self.groups
+        grad_g = Conv2d.apply(grad, w, geometry=geometry, groups=groups) if need[0] else None
+        grad_w = Conv2dWeightGrad.apply(grad, g, geometry=geometry, w_shape=w.shape, groups=groups) if need[1] else None
         return grad_g, grad_w
 
 
@@ -100,39 +129,129 @@ class Conv2dWeightGrad(Function):
 
     name = "conv2d_weight_grad"
 
-    def forward(self, x, g, geometry=None, w_shape=None, cols=None, g_mat=None):
-        self.geometry = geometry
+    def forward(self, x, g, geometry=None, w_shape=None, cols=None, g_mat=None, groups=1):
+        self.geometry, self.groups = geometry, groups
         cols = _im2col(self.backend, geometry, x) if cols is None else cols  # reuse forward's im2col
         g_mat = _channels_first(g) if g_mat is None else g_mat
-        return (g_mat @ cols.T).reshape(w_shape)
+        return _grouped_matmul(g_mat, cols, groups, transpose_b=True).reshape(w_shape)
 
     def backward(self, grad):
         x, g = self.inputs
-        need = self.needs_input_grad
-        grad_x = Conv2dInputGrad.apply(g, grad, geometry=self.geometry, x_shape=x.shape) if need[0] else None
-        grad_g = Conv2d.apply(x, grad, geometry=self.geometry) if need[1] else None
+        need, geometry, groups = self.needs_input_grad, self.geometry, self.groups
+        grad_x = Conv2dInputGrad.apply(g, grad, geometry=geometry, x_shape=x.shape, groups=groups) if need[0] else None
+        grad_g = Conv2d.apply(x, grad, geometry=geometry, groups=groups) if need[1] else None
         return grad_x, grad_g
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1):
+def same_geometry(op, in_size, kernel, stride, dilation):
+    """The geometry of ``padding="same"``: output size = input size, padding d*(k-1) split as PyTorch does.
+
+    The total padding d*(k-1) goes half before and half after the image; when it
+    is odd (an even kernel) the extra row/column goes after (bottom, right).
+    """
+    if as_pair(stride, f"{op}: stride") != (1, 1):
+        raise ValueError(f"{op}: padding='same' needs stride 1 (as in PyTorch), got stride={stride}; "
+                         f"give the padding as numbers instead")  # fmt: skip
+    kernel, dilation = tuple(kernel), as_pair(dilation, f"{op}: dilation")
+    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    before = tuple(t // 2 for t in total)
+    after = tuple(t - b for t, b in zip(total, before))
+    if min(dilation) < 1:
+        raise ValueError(f"{op}: dilation must be >= 1, got {dilation}")
+    return Geometry(kernel, (1, 1), before, dilation, tuple(in_size), tuple(in_size), after)
+
+
+def conv_geometry(op, in_size, kernel, stride, padding, dilation):
+    """The window geometry for numeric padding or the strings "valid" (no padding) and "same"."""
+    if isinstance(padding, str):
+        if padding == "same":
+            return same_geometry(op, in_size, kernel, stride, dilation)
+        if padding != "valid":
+            raise ValueError(f"{op}: padding must be a number, a pair, 'valid' or 'same', got {padding!r}")
+        padding = 0
+    return Geometry.of(op, in_size, kernel, stride, padding, dilation)
+
+
+def check_groups(op, groups, in_channels, out_channels):
+    """``groups`` must divide both channel counts."""
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{op}: groups={groups} must divide both the input channels ({in_channels}) and the output "
+            f"channels ({out_channels})"
+        )
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution of a batch of images, as ``torch.nn.functional.conv2d``.
 
-    ``input`` (N, C, H, W), ``weight`` (O, C, KH, KW), ``bias`` (O,) or None.
+    ``input`` (N, C, H, W), ``weight`` (O, C/groups, KH, KW), ``bias`` (O,) or None.
     Like the lectures (and every framework), it slides the kernel without
-    flipping it: strictly, a cross-correlation.
+    flipping it: strictly, a cross-correlation. ``padding`` is a number, a
+    pair, ``"valid"`` (none) or ``"same"`` (output size = input size, stride 1).
+    ``groups=G`` splits the channels into G separate convolutions
+    (``groups=C`` is a depthwise convolution).
     """
     if input.ndim != 4 or weight.ndim != 4:
         raise ValueError(
-            f"conv2d: expected input (N, C, H, W) and weight (O, C, KH, KW), got shapes {input.shape} and "
+            f"conv2d: expected input (N, C, H, W) and weight (O, C/groups, KH, KW), got shapes {input.shape} and "
             f"{weight.shape}; add a batch axis with x.unsqueeze(0) for a single image"
         )
-    if input.shape[1] != weight.shape[1]:
-        raise ValueError(
-            f"conv2d: the input has {input.shape[1]} channels (shape {input.shape}) but the weight expects "
-            f"{weight.shape[1]} (shape {weight.shape})"
-        )
+    if groups == 1:
+        if input.shape[1] != weight.shape[1]:
+            raise ValueError(
+                f"conv2d: the input has {input.shape[1]} channels (shape {input.shape}) but the weight expects "
+                f"{weight.shape[1]} (shape {weight.shape})"
+            )
+    else:
+        check_groups("conv2d", groups, input.shape[1], weight.shape[0])
+        if input.shape[1] != weight.shape[1] * groups:
+            raise ValueError(
+                f"conv2d: with groups={groups} the weight (shape {weight.shape}) expects {weight.shape[1]} * "
+                f"{groups} = {weight.shape[1] * groups} input channels, but the input has {input.shape[1]} "
+                f"(shape {input.shape})"
+            )
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ValueError(f"conv2d: bias must have shape ({weight.shape[0]},), got {bias.shape}")
-    geometry = Geometry.of("conv2d", input.shape[2:], weight.shape[2:], stride, padding, dilation)
+    if isinstance(padding, str):
+        geometry = conv_geometry("conv2d", input.shape[2:], weight.shape[2:], stride, padding, dilation)
+    else:
+        geometry = Geometry.of("conv2d", input.shape[2:], weight.shape[2:], stride, padding, dilation)
     inputs = (input, weight) if bias is None else (input, weight, bias)
-    return Conv2d.apply(*inputs, geometry=geometry)
+    if groups == 1:
+        return Conv2d.apply(*inputs, geometry=geometry)
+    return Conv2d.apply(*inputs, geometry=geometry, groups=groups)
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution of a batch of sequences, as ``torch.nn.functional.conv1d``.
+
+    ``input`` (N, C, L), ``weight`` (O, C/groups, K), ``bias`` (O,) or None:
+
+        y[n, o, i] = b[o] + sum_{c, k} x_pad[n, c, i*s + k*d] * w[o, c, k]
+
+    It is ``conv2d`` on images one pixel tall (input (N, C, 1, L), kernel 1 x K),
+    so it shares conv2d's backward: the graph shows unsqueeze -> conv2d -> squeeze.
+    """
+    if input.ndim != 3 or weight.ndim != 3:
+        raise ValueError(
+            f"conv1d: expected input (N, C, L) and weight (O, C/groups, K), got shapes {input.shape} and "
+            f"{weight.shape}; add a batch axis with x.unsqueeze(0) for a single sequence"
+        )
+    one = _one_d("conv1d", stride=stride, dilation=dilation)
+    padding = padding if isinstance(padding, str) else (0, _one_d("conv1d", padding=padding)[0])
+    y = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, one[0]), padding, (1, one[1]), groups)
+    return y.squeeze(2)
+
+
+def _one_d(op, **settings):
+    """Each setting of a 1-D op as one int (PyTorch also accepts a 1-tuple)."""
+    out = []
+    for name, v in settings.items():
+        if isinstance(v, (tuple, list)) and len(v) == 1:
+            v = v[0]
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ValueError(f"{op}: {name} must be an int (or a 1-tuple), got {v!r}")
+        out.append(v)
+    return out
