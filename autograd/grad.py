@@ -27,7 +27,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not out.requires_grad:
             raise RuntimeError("autograd.grad: an output does not require grad (was it computed inside no_grad()?)")
         if g is None:
-            if out.size != 1:
+            if out.numel() != 1:
                 raise RuntimeError(f"autograd.grad: output of shape {out.shape} is not a scalar; pass grad_outputs")
             g = Tensor._make(out._backend.xp.ones_like(out.data), out._backend, False, None)
         root_grads.append(as_tensor_like(g, out))

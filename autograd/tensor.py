@@ -90,9 +90,22 @@ class Tensor:
         """The number of axes."""
         return self.data.ndim
 
-    @property
-    def size(self):
-        """The number of elements."""
+    def size(self, dim=None):
+        """The shape as a tuple, or the length of axis ``dim``: ``x.size()``, ``x.size(0)`` (as PyTorch).
+
+        The element count is ``x.numel()`` (NumPy's ``a.size`` attribute).
+        """
+        if dim is None:
+            return self.data.shape
+        try:
+            return self.data.shape[dim]
+        except (IndexError, TypeError):
+            raise IndexError(
+                f"size(dim={dim!r}): a tensor of shape {self.shape} has dims -{self.ndim}..{self.ndim - 1}"
+            ) from None
+
+    def numel(self):
+        """The number of elements (the product of the shape)."""
         return self.data.size
 
     @property

@@ -177,7 +177,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     xp = input.backend.xp
     outside = (input.data < 0) | (input.data > 1) | xp.isnan(input.data)
     # on a GPU, checking would stop it every step: there a value outside [0, 1] makes the loss NaN instead
-    if input.backend.eager_checks and input.size and bool(xp.any(outside)):
+    if input.backend.eager_checks and input.numel() and bool(xp.any(outside)):
         raise ValueError(
             f"{loss}: the prediction must be probabilities in [0, 1], got values in "
             f"[{float(xp.nanmin(input.data)):.4g}, {float(xp.nanmax(input.data)):.4g}]. "
@@ -353,7 +353,7 @@ def _class_losses(log_probs, target, weight, ignore_index, reduction, label_smoo
     if reduction == "sum":
         return total
     if onehot is None:  # probability targets: the mean over samples
-        return total / (log_probs.size // n_classes)
+        return total / (log_probs.numel() // n_classes)
     if weight is None:  # the mean over the targets that are not ignored
         # divided on the device: int(valid.sum()) would copy the count to the host every step
         return total / Tensor(valid.sum(), dtype=log_probs.dtype, device=log_probs.device)

@@ -63,7 +63,7 @@ class _BatchNorm(Module):
         shape = (1, self.num_features) + (1,) * (x.ndim - 2)  # gamma, beta, running stats broadcast so
         use_batch_stats = self.training or not self.track_running_stats
         if use_batch_stats:
-            m = x.size // self.num_features
+            m = x.numel() // self.num_features
             if m < 2 and self.training:
                 raise ValueError(
                     f"{self._display_name()}: training needs more than one value per channel to compute a "

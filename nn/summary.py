@@ -103,11 +103,11 @@ def _counts(module):
     weights = biases = trainable = 0
     for name, p in module.named_parameters(recurse=False):
         if _is_bias(name):
-            biases += p.size
+            biases += p.numel()
         else:
-            weights += p.size
+            weights += p.numel()
         if p.requires_grad:
-            trainable += p.size
+            trainable += p.numel()
     return weights, biases, trainable
 
 
@@ -150,9 +150,9 @@ def summary(model, input_shape, dtype=None, device=None, print_fn=print):
         for m, mode in modes:
             object.__setattr__(m, "training", mode)
     params = list(model.named_parameters())  # totals over every parameter, called or not
-    total_biases = sum(p.size for name, p in params if _is_bias(name.rsplit(".", 1)[-1]))
-    total_weights = sum(p.size for _, p in params) - total_biases
-    trainable = sum(p.size for _, p in params if p.requires_grad)
+    total_biases = sum(p.numel() for name, p in params if _is_bias(name.rsplit(".", 1)[-1]))
+    total_weights = sum(p.numel() for _, p in params) - total_biases
+    trainable = sum(p.numel() for _, p in params if p.requires_grad)
     result = ModelSummary(type(model).__name__, input_shape, rows, total_weights, total_biases, trainable)
     if print_fn is not None:
         print_fn(str(result))

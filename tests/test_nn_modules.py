@@ -303,7 +303,7 @@ def test_summary_of_a_cnn_counts_pooling_as_zero():
     assert (by_type["Conv2d"].weights, by_type["Conv2d"].biases) == (4 * 9, 4)
     assert (by_type["BatchNorm2d"].weights, by_type["BatchNorm2d"].biases) == (4, 4)
     assert by_type["Flatten"].output_shape == (None, 64)
-    assert result.total_params == sum(p.size for p in model.parameters())
+    assert result.total_params == sum(p.numel() for p in model.parameters())
     assert model.training and model[3].training  # the mode is restored
     assert int(model[3].num_batches_tracked.item()) == 0  # and the summary pass did not train
 
@@ -328,7 +328,7 @@ def test_init_fans_gains_and_bounds():
     nn.init.uniform_(w, -2, -1)
     assert w.numpy().min() >= -2 and w.numpy().max() < -1
     assert nn.init.constant_(w, 0.5).numpy().tolist()[0][0] == 0.5
-    assert nn.init.zeros_(w).numpy().sum() == 0 and nn.init.ones_(w).numpy().sum() == w.size
+    assert nn.init.zeros_(w).numpy().sum() == 0 and nn.init.ones_(w).numpy().sum() == w.numel()
     assert w.dtype == np.float32
     assert nn.init.calculate_gain("relu") == math.sqrt(2)
     assert nn.init.calculate_gain("tanh") == 5 / 3

@@ -129,7 +129,7 @@ def test_flagship_iris_network_learns():
 def test_a5_keras_model_builds_as_on_the_slide_and_its_loss_falls():
     model, history = lesson("15_keras_style_model").train_keras_model()
     assert [layer.units for layer in model.layers] == [3, 3, 1]
-    assert sum(p.size for p in model.parameters()) == (2 * 3 + 3) + (3 * 3 + 3) + (3 * 1 + 1)
+    assert sum(p.numel() for p in model.parameters()) == (2 * 3 + 3) + (3 * 3 + 3) + (3 * 1 + 1)
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert history["val_loss"][-1] < history["val_loss"][0]
 

@@ -104,7 +104,7 @@ def main():
     print("\nC6: 2x2 max pooling of the 4x4 map (slide deck 003)")
     check("C6 pooled map", max_pool(C6_MAP), C6_SLIDE_POOLED, tol=1e-12)
     pool = nn.MaxPool2d(2)
-    check("a pooling layer's parameters", sum(p.size for p in pool.parameters()), 0)
+    check("a pooling layer's parameters", sum(p.numel() for p in pool.parameters()), 0)
     plot_pooling(out / "c5_max_pooling.png")
     done(out)
 

@@ -131,7 +131,7 @@ def main():
         model, accuracy, _, predicted, history = train_digits(kind, data, epochs=fast_or(None, 1))
         losses = history["loss"]
         print(
-            f"\n{kind}: {sum(p.size for p in model.parameters())} weights and biases; "
+            f"\n{kind}: {sum(p.numel() for p in model.parameters())} weights and biases; "
             f"training loss {losses[0]:.4f} (epoch 1) -> {losses[-1]:.4f} (epoch {len(losses)})"
         )
         bar(f"{kind} test accuracy on {data['source']}", accuracy, BARS[data["source"]][kind])

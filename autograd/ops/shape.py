@@ -85,7 +85,7 @@ def reshape(a, *shape):
     try:
         return Reshape.apply(a, shape=shape) if shape != a.shape else a
     except ValueError:
-        raise ValueError(f"reshape: cannot view shape {a.shape} ({a.size} elements) as {shape}") from None
+        raise ValueError(f"reshape: cannot view shape {a.shape} ({a.numel()} elements) as {shape}") from None
 
 
 def flatten(a, start_dim=0, end_dim=-1):
