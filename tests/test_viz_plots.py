@@ -68,3 +68,39 @@ def test_confusion_matrix(tmp_path):
     assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("Confusion matrix", "Predicted label", "True label")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
     assert (tmp_path / "c.png").read_bytes()[:8] == PNG
+
+
+def _drawn(fig):
+    """The arrays the figure's image axes actually draw (what a learner sees), in order."""
+    return [ax.images[0].get_array() for ax in fig.axes if ax.get_visible() and ax.images]
+
+
+def test_grey_conv_filters_are_drawn_as_kh_by_kw_tiles():
+    weight = np.random.default_rng(0).normal(size=(16, 1, 3, 3))
+    drawn = _drawn(plots.show_images(weight))
+    assert [a.shape for a in drawn] == [(3, 3)] * 16  # 16 grey 3x3 tiles, not 1x3 colour strips
+    k = 5  # each tile is its own filter, stretched to 0..1
+    w = weight[k, 0]
+    np.testing.assert_allclose(drawn[k], (w - w.min()) / (w.max() - w.min()))
+
+
+def test_colour_filters_and_feature_maps():
+    colour = np.random.default_rng(1).random((4, 3, 5, 5))
+    drawn = _drawn(plots.show_images(colour))
+    assert [a.shape for a in drawn] == [(5, 5, 3)] * 4
+    np.testing.assert_allclose(drawn[2][1, 2], (colour[2, :, 1, 2] - colour[2].min()) / np.ptp(colour[2]))
+    maps = np.random.default_rng(2).random((3, 8, 8))  # 3 feature maps of one sample: 3 grey images, not one RGB
+    assert [a.shape for a in _drawn(plots.show_images(maps))] == [(8, 8)] * 3
+    image = np.random.default_rng(3).random((8, 8, 3))  # one colour image, by explicit layout
+    assert [a.shape for a in _drawn(plots.show_images(image, layout="HWC"))] == [(8, 8, 3)]
+    batch = np.random.default_rng(4).random((2, 6, 7, 3))
+    assert [a.shape for a in _drawn(plots.show_images(batch, layout="NHWC"))] == [(6, 7, 3)] * 2
+
+
+def test_ambiguous_or_wrong_layouts_are_refused_with_the_fix():
+    with pytest.raises(ValueError, match=r"weight\[:, k\]"):
+        plots.show_images(np.zeros((32, 16, 3, 3)))  # 16 input channels: not an image
+    with pytest.raises(ValueError, match="layout 'HWC' needs a 3-D array"):
+        plots.show_images(np.zeros((2, 3, 3, 3)), layout="HWC")
+    with pytest.raises(ValueError, match="layout must be one of"):
+        plots.show_images(np.zeros((3, 3)), layout="WH")

@@ -1,11 +1,22 @@
-"""What every tutorial shares: its output folder, the --fast switch, and the slide-vs-engine check.
+"""What every lesson shares: its output folder, the --fast switch, checks, bars and pictures.
 
-A tutorial prints each number the slides show beside the number the engine
+A lesson prints each number the slides show beside the number the engine
 computed, and stops with an error if they differ: a learner can trust that what
-they read was computed, not typed in.
+they read was computed, not typed in. A check the slides hold no number for
+(a yes/no property, or a number from a formula) says so: ``check: ... holds``.
+
+Every lesson is also a notebook (jupytext "percent" format: ``# %%`` cells).
+The same file runs as a script (``python tutorials/NN_name.py --fast``), cell
+by cell in Jupyter, and is imported by the tests for its functions:
+:func:`begin` marks where the lesson's run starts.
+
+Pictures degrade instead of crashing: without matplotlib a plot is skipped with
+one line saying so, without Graphviz's ``dot`` program a graph picture is too.
 """
 
+import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -15,8 +26,53 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as `python tutorials/NN_name.py` from a fresh clone
     sys.path.insert(0, str(ROOT))
 
+
+def in_notebook():
+    """True inside a Jupyter (IPython) kernel, where ``sys.argv`` holds the kernel's own arguments."""
+    if "IPython" not in sys.modules:  # a plain script never imported IPython
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def command_line():
+    """The lesson's command-line words: ``sys.argv[1:]`` in a script, none in a notebook kernel."""
+    return [] if in_notebook() else sys.argv[1:]
+
+
+def parse_args(parser=None):
+    """The lesson's options (``--fast`` and any the lesson adds to ``parser``); the defaults in a notebook.
+
+    Unknown words are ignored, so a lesson run with ``--fast`` and options of its own never fails to start.
+    """
+    parser = parser or argparse.ArgumentParser(allow_abbrev=False)
+    if not any("--fast" in action.option_strings for action in parser._actions):
+        parser.add_argument("--fast", action="store_true", help="shrunk run: checks the pipeline only")
+    args, _ = parser.parse_known_args(command_line())
+    return args
+
+
 #: shrink epochs and data (for the test suite): `--fast` on the command line or TEACHGRAD_FAST=1
-FAST = "--fast" in sys.argv or os.environ.get("TEACHGRAD_FAST", "") not in ("", "0")
+FAST = "--fast" in command_line() or os.environ.get("TEACHGRAD_FAST", "") not in ("", "0")
+
+
+class LessonImported(Exception):
+    """Raised by :func:`begin` when the tests import a lesson for its functions: the import stops there."""
+
+
+def begin(module_name, lesson):
+    """Where a lesson's run starts: returns its output folder.
+
+    Everything above this call defines (constants, functions the tests import);
+    everything below runs the lesson. When the file is imported rather than run
+    (``module_name`` is not ``"__main__"``), this raises :class:`LessonImported`,
+    so importing a lesson never trains anything.
+    """
+    if module_name != "__main__":
+        raise LessonImported(lesson)
+    return output_dir(lesson)
 
 
 def output_dir(lesson):
@@ -27,15 +83,19 @@ def output_dir(lesson):
     return path
 
 
+# ----------------------------------------------------------------------------- checks
+
+
 class SlideMismatch(AssertionError):
-    """The engine's number differs from the slide's."""
+    """The engine's number differs from the slide's (or from the formula it is checked against)."""
 
 
 def check(what, engine_value, slide_value, tol=1e-6, source="slide"):
-    """Print the slide's number beside the engine's; raise if they differ by more than ``tol``.
+    """Print the expected number beside the engine's; raise if they differ by more than ``tol``.
 
-    ``source`` names where the expected number comes from when it is not the slide
-    (e.g. "formula", "expected"), so the printout never credits the slide with it.
+    ``source`` names where the expected number comes from: "slide" only when the
+    slide prints it; otherwise e.g. "formula", "least squares", "definition", so
+    the printout never credits the slide with a number it does not show.
     """
     got = np.asarray(engine_value, dtype=float)
     want = np.asarray(slide_value, dtype=float)
@@ -44,7 +104,7 @@ def check(what, engine_value, slide_value, tol=1e-6, source="slide"):
     if ok and got.size > 60:  # too many numbers to read: say how close they are
         worst = float(np.max(np.abs(got - want)))
         print(f"  ok  {what}: {got.size} values, largest |{source} - engine| = {worst:.2g}")
-    elif got.ndim >= 2 or want.ndim >= 2:  # matrices: slide and engine side by side, row by row
+    elif got.ndim >= 2 or want.ndim >= 2:  # matrices: expected and engine side by side, row by row
         print(f"  {'ok ' if ok else 'BAD'} {what}:")
         print(_side_by_side(fmt(want), fmt(got), source))
     else:
@@ -53,6 +113,18 @@ def check(what, engine_value, slide_value, tol=1e-6, source="slide"):
         says = "the slide says" if source == "slide" else f"expected ({source})"
         raise SlideMismatch(f"{what}: {says} {fmt(want)} but the engine computed {fmt(got)}")
     return got
+
+
+def holds(claim, condition):
+    """A yes/no check: print ``check: <claim> holds``; raise if it does not.
+
+    For properties the slides state in words ("XOR never converges"), with no number to put beside the engine's.
+    """
+    ok = bool(condition)
+    print(f"  {'ok ' if ok else 'BAD'} check: {claim} {'holds' if ok else 'does NOT hold'}")
+    if not ok:
+        raise SlideMismatch(f"check failed: {claim}")
+    return ok
 
 
 def _side_by_side(left, right, source="slide"):
@@ -66,13 +138,8 @@ def _side_by_side(left, right, source="slide"):
     return "\n".join(f"      {a:<{width}}   {b}" for a, b in rows)
 
 
-def done(out):
-    """Tell the learner where the pictures are."""
-    print(f"\nPictures and pages written to: {out}")
-
-
 class BarNotMet(AssertionError):
-    """A training tutorial did not reach the bar its worked example sets."""
+    """A training lesson did not reach the bar its worked example sets."""
 
 
 def bar(what, value, threshold):
@@ -90,10 +157,90 @@ def bar(what, value, threshold):
 
 
 def flag(name):
-    """True when ``name`` (e.g. ``"--stand-in"``) is on the command line."""
-    return name in sys.argv
+    """True when ``name`` (e.g. ``"--digits8x8"``) is on the command line (never in a notebook kernel)."""
+    return name in command_line()
 
 
 def fast_or(full, fast):
     """``full`` normally, ``fast`` in ``--fast`` mode (epochs, sample counts...)."""
     return fast if FAST else full
+
+
+def done(out):
+    """Tell the learner where the pictures are."""
+    print(f"\nPictures and pages written to: {out}")
+
+
+# ----------------------------------------------------------------------------- pictures
+
+
+def _missing_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+def picture(draw, *args, save, **kwargs):
+    """Draw one plot: ``draw(*args, save=save, **kwargs)`` (a ``viz.plots`` function or the lesson's own).
+
+    Without matplotlib the plot is skipped with one line saying which and why;
+    the lesson carries on. In a notebook the plot also shows inline. Returns
+    None, so a cell ending with it shows the picture once.
+    """
+    if _missing_matplotlib():
+        print(f"  (skipped {Path(save).name}: plots need matplotlib, which is not installed: pip install matplotlib)")
+        return None
+    draw(*args, save=save, **kwargs)
+    return None
+
+
+def have_dot():
+    """True when Graphviz's ``dot`` program (which draws graph pictures) is on PATH."""
+    return shutil.which("dot") is not None
+
+
+def graph_picture(make, save):
+    """Write a graph picture ``make()`` (e.g. ``viz.draw_graph(loss)``) to ``save`` with ``viz.save``.
+
+    Without Graphviz's ``dot`` program (or the graphviz package) the picture is
+    skipped with one line saying so. Returns the graph (a notebook cell ending
+    with it shows it inline), or None when skipped.
+    """
+    why = _why_no_graphs()
+    if why:
+        print(f"  (skipped {Path(save).name}: {why})")
+        return None
+    import viz
+
+    graph = make()
+    viz.save(graph, save)
+    return graph
+
+
+def _why_no_graphs():
+    try:
+        import graphviz  # noqa: F401
+    except ImportError:
+        return "graph pictures need the graphviz package: pip install graphviz"
+    if not have_dot():
+        from viz.render import install_hint
+
+        return f"graph pictures need Graphviz's 'dot' program, not found on PATH; {install_hint()}"
+    return ""
+
+
+def backprop_page(make_loss, out_dir):
+    """The click-through page of one backward pass (``viz.render_backprop``), or one line when ``dot`` is missing.
+
+    ``make_loss()`` builds the loss afresh (the page runs its backward pass).
+    Returns the page's path, or None when skipped.
+    """
+    why = _why_no_graphs()
+    if why:
+        print(f"  (skipped the step-by-step page {Path(out_dir).name}/index.html: {why})")
+        return None
+    import viz
+
+    return viz.render_backprop(make_loss(), out_dir)

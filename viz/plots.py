@@ -4,10 +4,14 @@ Matplotlib is an optional extra (``pip install matplotlib``). Every function
 builds a ``matplotlib.figure.Figure`` directly, without pyplot, so it is
 headless (the Agg canvas) by default and leaves no window or global state
 behind; each returns the figure and, given ``save=path``, writes it too.
-In Jupyter, with ``%matplotlib inline``, a returned figure is shown inline.
+Inside a Jupyter (IPython) kernel each figure is also shown inline as it is
+finished, with no ``%matplotlib inline`` needed.
 """
 
 from __future__ import annotations
+
+import io
+import sys
 
 import numpy as np
 
@@ -23,21 +27,46 @@ import autograd.functional as F
 from .values import to_numpy
 
 __all__ = [
-    "confusion_matrix", "plot_activations", "plot_confusion_matrix", "plot_history", "show_images",
+    "confusion_matrix", "figure", "finish", "plot_activations", "plot_confusion_matrix", "plot_history", "show_images",
     "show_misclassified",
 ]  # fmt: skip
 
 
-def _figure(width, height):
+def figure(width, height):
+    """A headless matplotlib Figure of ``width`` x ``height`` inches (constrained layout, no pyplot state)."""
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)  # headless: the figure renders to pixels only
     return fig
 
 
-def _finish(fig, save):
+def finish(fig, save=None):
+    """Write ``fig`` to ``save`` (if given) and, inside a Jupyter kernel, show it inline; returns ``fig``."""
     if save is not None:
         fig.savefig(save, dpi=100)
+    if _in_kernel():
+        show_inline(fig)
     return fig
+
+
+def _in_kernel():
+    if "IPython" not in sys.modules:  # a plain script never imported IPython
+        return False
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def show_inline(fig):
+    """Display ``fig`` as a PNG in the notebook cell that is running (``IPython.display``)."""
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    display(Image(data=buffer.getvalue(), format="png"))
+
+
+_figure, _finish = figure, finish  # the names this module used before they were public
 
 
 # ------------------------------------------------------------------ training history
@@ -132,23 +161,54 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu"), x_range=(-
 # ------------------------------------------------------------------ images
 
 
-def _as_images(images):
-    """(N, H, W) or (N, H, W, 3) arrays for imshow from (N,H,W), (N,C,H,W), (N,H,W,C) or (C,H,W) maps."""
+LAYOUTS = ("NCHW", "NHWC", "CHW", "HWC", "NHW", "HW")
+
+
+def _as_images(images, layout=None):
+    """(N, H, W) grey or (N, H, W, 3) colour tiles for imshow, read by the array's meaning.
+
+    ``layout`` names the axes; without it the shape decides:
+
+    * 2-D ``(H, W)``: one grey image.
+    * 3-D ``(C, H, W)``: C grey images (one sample's feature maps, or N grey images).
+      A single colour image ``(H, W, 3)`` needs ``layout="HWC"``.
+    * 4-D ``(N, C, H, W)`` with C = 1 or 3 (PyTorch's order; conv weights
+      ``(O, C, KH, KW)`` too): N grey or colour tiles. Channel-last ``(N, H, W, C)``
+      needs ``layout="NHWC"``.
+    """
     a = to_numpy(images).astype(np.float64)
-    if a.ndim == 2:
+    if layout is None:
+        if a.ndim == 2:
+            layout = "HW"
+        elif a.ndim == 3:
+            layout = "CHW"
+        elif a.ndim == 4:
+            layout = "NCHW"  # PyTorch's order, and this engine's; channel-last needs layout="NHWC"
+            if a.shape[1] not in (1, 3):
+                raise ValueError(
+                    f"show_images: a 4-D array of shape {a.shape} is read as (N, C, H, W), but C = {a.shape[1]} "
+                    "is neither 1 (grey) nor 3 (colour). For conv weights (O, C, KH, KW) with C input channels, "
+                    "show one input channel of every filter: show_images(weight[:, k]); for channel-last images "
+                    "pass layout='NHWC'."
+                )
+    if layout not in LAYOUTS:
+        raise ValueError(f"show_images: layout must be one of {LAYOUTS}, got {layout!r}")
+    if a.ndim != len(layout):
+        raise ValueError(f"show_images: layout {layout!r} needs a {len(layout)}-D array, got shape {a.shape}")
+    if layout == "HW":
         a = a[None]
-    if a.ndim == 4:
-        if a.shape[1] in (1, 3) and a.shape[-1] not in (1, 3):  # NCHW -> NHWC
-            a = a.transpose(0, 2, 3, 1)
+    elif layout == "HWC":
+        a = a[None]
+        layout = "NHWC"
+    if layout == "NCHW":
+        a = a.transpose(0, 2, 3, 1)
+        layout = "NHWC"
+    if layout == "NHWC":
         if a.shape[-1] == 1:
             a = a[..., 0]
-        elif a.shape[-1] != 3:  # e.g. conv filters (O, C, kh, kw) with C not 1 or 3: show channel 0
-            a = a[:, 0]
-    if a.ndim not in (3, 4):
-        raise ValueError(
-            f"show_images: expected images of shape (N, H, W), (N, C, H, W) or (N, H, W, C), got {a.shape}"
-        )
-    return a
+        elif a.shape[-1] != 3:
+            raise ValueError(f"show_images: colour images need 3 channels (red, green, blue), got shape {a.shape}")
+    return a  # (N, H, W) grey or (N, H, W, 3) colour
 
 
 def _scale(img):
@@ -157,16 +217,23 @@ def _scale(img):
     return (img - lo) / (hi - lo) if hi > lo else np.zeros_like(img)
 
 
-def show_images(images, titles=None, ncols=8, cmap="gray", title=None, save=None):
-    """A grid of images: input samples, conv filters (O, C, kh, kw) or one sample's feature maps (C, H, W).
+def show_images(images, titles=None, ncols=8, cmap="gray", title=None, save=None, layout=None):
+    """A grid of images: input samples, conv filters ``(O, C, KH, KW)`` or one sample's feature maps ``(C, H, W)``.
 
-    Each image is scaled to its own min..max for display. ``titles`` gives one caption per image.
+    Drawn by their meaning: filters ``(O, 1, KH, KW)`` as O grey KHxKW tiles,
+    ``(O, 3, KH, KW)`` as O colour tiles, maps ``(C, H, W)`` as C grey images.
+    ``layout`` ("NCHW", "NHWC", "CHW", "HWC", "NHW", "HW") names the axes where
+    the shape alone is ambiguous (see ``_as_images``). Each image is scaled to
+    its own min (black) .. max (white), as the figure says at its foot.
+    ``titles`` gives one caption per image.
     """
-    a = _as_images(images)
+    a = _as_images(images, layout)
     n = len(a)
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"show_images: {len(titles)} titles for {n} images")
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
-    fig = _figure(1.6 * ncols, 1.7 * nrows + (0.4 if title else 0))
+    fig = figure(1.6 * ncols, 1.7 * nrows + (0.4 if title else 0) + 0.3)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for i, ax in enumerate(axes):
         ax.set_xticks([])
@@ -174,16 +241,23 @@ def show_images(images, titles=None, ncols=8, cmap="gray", title=None, save=None
         if i >= n:
             ax.set_visible(False)
             continue
-        ax.imshow(_scale(a[i]), cmap=cmap if a[i].ndim == 2 else None, vmin=0, vmax=1)
+        ax.imshow(_scale(a[i]), cmap=cmap if a[i].ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
         if titles is not None:
             ax.set_title(str(titles[i]), fontsize=8)
     if title:
         fig.suptitle(title)
-    return _finish(fig, save)
+    fig.supxlabel("each image scaled to its own range: darkest = its minimum, brightest = its maximum", fontsize=8)
+    return finish(fig, save)
 
 
-def show_misclassified(images, y_true, y_pred, class_names=None, max_images=25, ncols=5, save=None):
-    """The images the model got wrong, each captioned "True: X" over "Pred: Y" (at most ``max_images``)."""
+def show_misclassified(
+    images, y_true, y_pred, class_names=None, max_images=25, ncols=5, save=None, layout=None, title=None
+):
+    """The images the model got wrong, each captioned "True: X" over "Pred: Y" (at most ``max_images``).
+
+    ``images`` as for :func:`show_images` (a batch: ``(N, H, W)``, ``(N, C, H, W)`` or ``(N, H, W, C)``);
+    ``title`` replaces the default heading "Misclassified (k shown of n)".
+    """
     y_true = to_numpy(y_true).reshape(-1)
     y_pred = to_numpy(y_pred).reshape(-1)
     if y_true.shape != y_pred.shape:
@@ -198,10 +272,11 @@ def show_misclassified(images, y_true, y_pred, class_names=None, max_images=25, 
     titles = [
         f"True: {name(y_true[i])}\nPred: {name(y_pred[i])}" for i in wrong
     ]  # two lines, as the slides: long names fit
-    images = _as_images(images)[wrong]
+    images = _as_images(images, layout)[wrong]
+    heading = f"Misclassified ({len(wrong)} shown of {int((y_true != y_pred).sum())})"
     return show_images(
-        images, titles, ncols=ncols, title=f"Misclassified ({len(wrong)} shown of {int((y_true != y_pred).sum())})",
-        save=save,
+        images, titles, ncols=ncols, title=f"{title}: {heading}" if title else heading, save=save,
+        layout="NHWC" if images.ndim == 4 else "NHW",
     )  # fmt: skip
 
 
@@ -230,7 +305,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize=False, sav
     fig = _figure(1.0 + 0.55 * k + 1.5, 0.55 * k + 1.5)
     ax = fig.subplots()
     im = ax.imshow(cm, cmap="Blues")
-    fig.colorbar(im, ax=ax)
+    fig.colorbar(im, ax=ax, label="share of the true class" if normalize else "number of samples")
     ax.set_xticks(range(k), names, rotation=45, ha="right")
     ax.set_yticks(range(k), names)
     ax.set_xlabel("Predicted label")
