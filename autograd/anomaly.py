@@ -3,19 +3,10 @@
 A NaN in the loss usually started many ops earlier. Inside ``detect_anomaly()``
 every op's output (forward) and every gradient it sends (backward) is checked,
 and the first non-finite value raises an error naming that op. Outside it,
-the only cost is one flag test per op.
+the only cost is one flag test per op. The mode is per thread (``modes.py``).
 """
 
-
-class _AnomalyMode:
-    __slots__ = ("enabled", "in_backward_of")
-
-    def __init__(self):
-        self.enabled = False
-        self.in_backward_of = None  # the node whose backward is running (its ops are blamed on it)
-
-
-state = _AnomalyMode()
+from .modes import _local
 
 
 class AnomalyError(RuntimeError):
@@ -31,12 +22,13 @@ class detect_anomaly:
     """
 
     def __enter__(self):
-        self.previous = state.enabled
-        state.enabled = True
+        modes = _local.modes
+        self.previous = modes.anomaly
+        modes.anomaly = True
         return self
 
     def __exit__(self, *exc):
-        state.enabled = self.previous
+        _local.modes.anomaly = self.previous
         return False
 
 
@@ -47,17 +39,18 @@ def _bad(fn, array):
 
 def checked_backward(fn, grad):
     """Run ``fn.backward(grad)``; a NaN/Inf made by the ops inside it is blamed on ``fn``'s backward."""
-    outer, state.in_backward_of = state.in_backward_of, fn
+    modes = _local.modes
+    outer, modes.in_backward_of = modes.in_backward_of, fn
     try:
         return fn.backward(grad)
     finally:
-        state.in_backward_of = outer
+        modes.in_backward_of = outer
 
 
 def check_forward(fn, data):
     """Raise if ``fn``'s output has a NaN or Inf (naming the backward it ran in, if any)."""
     if _bad(fn, data):
-        node = state.in_backward_of
+        node = _local.modes.in_backward_of
         if node is not None:
             raise AnomalyError(
                 f"backward of '{node.name}' produced NaN or Inf (in its '{fn.name}' step, shape "

@@ -18,11 +18,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from . import anomaly
-from .grad_mode import state as _grad_mode
-
-_anomaly = anomaly.state
-
-_observers = []
+from .modes import _local
 
 
 @contextmanager
@@ -30,13 +26,15 @@ def observe_backward(callback):
     """Call ``callback(node, grad_output, grads_to_inputs)`` for every backward step.
 
     ``grads_to_inputs`` has one entry per ``node.inputs`` (None where an input
-    wants no gradient), already summed back to each input's shape.
+    wants no gradient), already summed back to each input's shape. Only the
+    backward passes this thread runs are observed.
     """
-    _observers.append(callback)
+    observers = _local.modes.observers
+    observers.append(callback)
     try:
         yield callback
     finally:
-        _observers.remove(callback)
+        observers.remove(callback)
 
 
 def topological_order(root_fns):
@@ -94,8 +92,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     if inputs is not None:
         capture = {t._grad_fn: None for t in inputs if t._grad_fn is not None}
 
-    previous_mode = _grad_mode.enabled
-    _grad_mode.enabled = create_graph
+    modes = _local.modes  # recording is off during backward, in this thread only
+    previous_mode = modes.grad
+    modes.grad = create_graph
     try:
         root_fns = [r._grad_fn for r in roots if r._grad_fn is not None]
         for fn in topological_order(root_fns) if root_fns else ():
@@ -104,9 +103,9 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
                 continue
             if capture is not None and fn in capture:
                 capture[fn] = grad
-            _step(fn, grad, pending, leaves, retain_graph)
+            _step(fn, grad, pending, leaves, retain_graph, modes)
     finally:
-        _grad_mode.enabled = previous_mode
+        modes.grad = previous_mode
 
     if inputs is not None:
         return [pending.get(t) if t._grad_fn is None else capture[t._grad_fn] for t in inputs]
@@ -120,7 +119,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     return None
 
 
-def _step(fn, grad, pending, leaves, retain_graph):
+def _step(fn, grad, pending, leaves, retain_graph, modes):
     """One backward step: the node's output gradient ``grad`` in, its inputs' gradients out.
 
     Each input's gradient is matched to the input's shape and dtype, then added
@@ -129,7 +128,7 @@ def _step(fn, grad, pending, leaves, retain_graph):
     if fn.hooks is not None:  # register_hook / retain_grad on the node's output
         grad = _run_output_hooks(fn, grad)
 
-    grads = fn.backward(grad) if not _anomaly.enabled else anomaly.checked_backward(fn, grad)
+    grads = fn.backward(grad) if not modes.anomaly else anomaly.checked_backward(fn, grad)
     if type(grads) is not tuple:
         grads = (grads,)
     sent = []  # one gradient per input, None where the input wants none
@@ -148,9 +147,9 @@ def _step(fn, grad, pending, leaves, retain_graph):
                 leaves.append(t)
         so_far = pending.get(key)
         pending[key] = g if so_far is None else so_far + g
-    if _anomaly.enabled:
+    if modes.anomaly:
         anomaly.check_backward(fn, sent)
-    for observer in _observers:
+    for observer in modes.observers:
         observer(fn, grad, sent)
     if not retain_graph:
         fn.__dict__.clear()  # free the node: its inputs and the arrays it saved for backward

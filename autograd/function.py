@@ -26,11 +26,7 @@ so a backward may return gradients in the broadcast shape.
 from __future__ import annotations
 
 from . import anomaly
-from .grad_mode import state as _grad_mode
-
-_anomaly = anomaly.state
-
-_scopes = []  # names of the modules being called, outermost first
+from .modes import _local
 
 
 class name_scope:
@@ -46,10 +42,10 @@ class name_scope:
         self.name = name
 
     def __enter__(self):
-        _scopes.append(self.name)
+        _local.modes.scopes.append(self.name)  # per thread: another thread's modules don't nest in
 
     def __exit__(self, *exc_info):
-        _scopes.pop()
+        _local.modes.scopes.pop()
 
 
 class Function:
@@ -78,6 +74,7 @@ class Function:
         is kept lean: one pass over the inputs, and no work for the graph
         unless gradients are recorded and an input wants one.
         """
+        modes = _local.modes  # this thread's switches: grad mode, anomaly mode, name scopes
         fn = cls.__new__(cls)
         backend = fn.backend = inputs[0]._backend
         arrays, needs = [], []
@@ -87,16 +84,16 @@ class Function:
             arrays.append(t.data)
             needs.append(t.requires_grad)
         data = fn.forward(*arrays, **params)  # may set fn.backend: to_device's output lives elsewhere
-        if _anomaly.enabled:
+        if modes.anomaly:
             anomaly.check_forward(fn, data)
-        if _grad_mode.enabled and True in needs:  # record the node: the output needs a way back
+        if modes.grad and True in needs:  # record the node: the output needs a way back
             fn.inputs = inputs
             fn.needs_input_grad = needs
             fn.params = params  # the keyword settings, so a viewer can rerun forward (viz's numerical check)
             if cls.saves_output:
                 fn.out_data = data
-            if _scopes:
-                fn.scope = tuple(_scopes)
+            if modes.scopes:
+                fn.scope = tuple(modes.scopes)
             return _make_tensor(data, fn.backend, True, fn)
         return _make_tensor(data, fn.backend, False, None)
 

@@ -2,26 +2,19 @@
 
 While recording is off, ops compute their values but build no graph, which is
 what evaluation, optimizer updates and an ordinary ``backward()`` want.
+
+The switch is per thread, as in PyTorch: ``no_grad()`` in one thread leaves
+the graphs other threads record untouched (see ``modes.py``).
 """
 
 import functools
 
-
-class _GradMode:
-    """Whether ops record the graph now (read by every op, so kept to one flag)."""
-
-    __slots__ = ("enabled",)
-
-    def __init__(self):
-        self.enabled = True
-
-
-state = _GradMode()
+from .modes import _local
 
 
 def is_grad_enabled():
-    """True while ops record the graph for backward."""
-    return state.enabled
+    """True while ops record the graph for backward (in this thread)."""
+    return _local.modes.grad
 
 
 class _SetGradMode:
@@ -32,12 +25,13 @@ class _SetGradMode:
         self.previous = []
 
     def __enter__(self):
-        self.previous.append(state.enabled)
-        state.enabled = self.enabled
+        modes = _local.modes
+        self.previous.append(modes.grad)
+        modes.grad = self.enabled
         return self
 
     def __exit__(self, *exc):
-        state.enabled = self.previous.pop()
+        _local.modes.grad = self.previous.pop()
         return False
 
     def __call__(self, fn):
