@@ -10,6 +10,8 @@ Both are built on the window ops of ``windows.py``:
 """
 
 from ..function import Function
+from ._util import constant
+from .unpool import argmax_indices
 from .windows import Geometry, WindowGather, WindowScatter
 
 
@@ -44,27 +46,47 @@ class MaxPool2d(Function):
 
     def describe(self):
         g = self.geometry
-        return {"kernel": g.kernel, "stride": g.stride, "padding": g.padding}
+        settings = {"kernel": g.kernel, "stride": g.stride, "padding": g.padding}
+        if g.dilation != (1, 1):
+            settings["dilation"] = g.dilation
+        return settings
 
 
-def _geometry(op, x, kernel_size, stride, padding, ceil_mode):
+def _geometry(op, x, kernel_size, stride, padding, ceil_mode, dilation=1):
     if x.ndim != 4:
         raise ValueError(
             f"{op}: expected input (N, C, H, W), got shape {x.shape}; add a batch axis with x.unsqueeze(0)"
         )
-    k = kernel_size if isinstance(kernel_size, int) else tuple(kernel_size)
-    pads = padding if isinstance(padding, int) else tuple(padding)
-    if max((pads,) if isinstance(pads, int) else pads) * 2 > min((k,) if isinstance(k, int) else k):
-        raise ValueError(f"{op}: padding {padding} must be at most half the kernel size {kernel_size}")
-    return Geometry.of(op, x.shape[2:], kernel_size, stride, padding, 1, ceil_mode)
+    geometry = Geometry.of(op, x.shape[2:], kernel_size, stride, padding, dilation, ceil_mode)
+    # as in PyTorch, per axis: a window must never lie wholly in the padding
+    for axis, k, p, d in zip(("height", "width"), geometry.kernel, geometry.padding, geometry.dilation):
+        span = d * (k - 1) + 1  # the kernel's extent with its taps spread by the dilation
+        if 2 * p > span:
+            raise ValueError(
+                f"{op}: padding {p} must be at most half the kernel size {span} along the {axis} "
+                f"(kernel_size={kernel_size}, padding={padding}); a window could otherwise hold only padding. "
+                f"Use padding <= kernel_size // 2 on each axis."
+            )
+    return geometry
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False):
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """The largest value of each window (stride defaults to the kernel size), as in PyTorch.
 
-    ``ceil_mode=True`` keeps the partial windows at the right and bottom edges.
+    ``ceil_mode=True`` keeps the partial windows at the right and bottom edges;
+    ``dilation`` spreads the window's taps; ``return_indices=True`` also returns
+    where each maximum was (flat h * W + w), for ``max_unpool2d``.
     """
-    return MaxPool2d.apply(input, geometry=_geometry("max_pool2d", input, kernel_size, stride, padding, ceil_mode))
+    if isinstance(dilation, bool):
+        raise TypeError(
+            f"max_pool2d: the 5th argument is dilation (as in PyTorch), got {dilation}; "
+            f"pass ceil_mode={dilation} by keyword"
+        )
+    geometry = _geometry("max_pool2d", input, kernel_size, stride, padding, ceil_mode, dilation)
+    y = MaxPool2d.apply(input, geometry=geometry)
+    if return_indices:
+        return y, constant(argmax_indices(input, geometry), input)
+    return y
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
