@@ -28,6 +28,7 @@ from .ops.elementwise import (
     to_device,
     where,
 )
+from .ops.embedding import embedding
 from .ops.indexing import cat, concatenate, getitem, pad, stack
 from .ops.linalg import linear, matmul
 from .ops.nll import nll
@@ -49,8 +50,8 @@ from .ops.softmax import log_softmax, softmax
 
 __all__ = [
     "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "broadcast_to", "cat", "clamp", "clip",
-    "compare", "concatenate", "conv2d", "cos", "dropout", "detach", "div", "elu", "exp", "expand_dims", "flatten",
-    "getitem", "is_tensor", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d",
+    "compare", "concatenate", "conv2d", "cos", "dropout", "detach", "div", "elu", "embedding", "exp", "expand_dims",
+    "flatten", "getitem", "is_tensor", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d",
     "maximum", "mean", "min", "minimum", "mul", "neg", "nll", "pad", "permute", "pow", "relu",
     "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack",
     "std", "sub", "sum", "sum_to", "swapaxes", "tanh", "to_device", "transpose", "unsqueeze",
