@@ -6,6 +6,7 @@ rules are written as if no broadcasting happened.
 
 from ..function import Function
 from ._util import binary
+from .elementwise import where
 
 
 class Add(Function):
@@ -73,7 +74,14 @@ class Neg(Function):
 
 
 class Pow(Function):
-    """c = a ** b  ->  dL/da = dL/dc * b * a^(b-1),  dL/db = dL/dc * c * ln(a)"""
+    """c = a ** b  ->  dL/da = dL/dc * b * a^(b-1),  dL/db = dL/dc * c * ln(a)
+
+    At a = 0 the formulas read 0 * 0^(-1) (for b = 0) and 0 * ln(0) (for b > 0),
+    which NumPy evaluates to NaN; the true limits are 0, and PyTorch gives 0:
+    dL/da = 0 where b = 0 (a^0 = 1 is flat), dL/db = 0 where a = 0 and b >= 0.
+    Those points compute with a replaced by 1 (finite), then are set to 0, so no
+    NaN appears there, not even in second derivatives.
+    """
 
     name = "pow"
     saves_output = True
@@ -84,9 +92,24 @@ class Pow(Function):
     def backward(self, grad):
         a, b = self.inputs
         need_a, need_b = self.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
-        grad_b = grad * self.output() * a.log() if need_b else None
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = _masked(b.data == 0, a, lambda a: grad * b * a ** (b - 1))
+        if need_b:
+            grad_b = _masked((a.data == 0) & (b.data >= 0), a, lambda a: grad * self.output() * a.log())
         return grad_a, grad_b
+
+
+def _masked(mask, a, rule):
+    """``rule(a)``, but 0 where ``mask`` holds, with ``a`` replaced by 1 there so no NaN is computed.
+
+    On the CPU the mask is read first, and the common case (x ** 2: nothing
+    masked) costs no extra ops; a GPU would have to stop to read it, so there
+    the masked form is always used.
+    """
+    if a.backend.eager_checks and not mask.any():
+        return rule(a)
+    return where(mask, 0.0, rule(where(mask, 1.0, a)))
 
 
 def add(a, b):

@@ -13,6 +13,8 @@ class Softmax(Function):
     def forward(self, a, axis=-1):
         self.axis = axis
         xp = self.backend.xp
+        if a.size == 0:  # no scores, no probabilities: an empty result, as PyTorch (a max of nothing fails)
+            return a.copy()
         e = xp.exp(a - a.max(axis=axis, keepdims=True))
         return e / e.sum(axis=axis, keepdims=True)
 
@@ -33,6 +35,8 @@ class LogSoftmax(Function):
     def forward(self, a, axis=-1):
         self.axis = axis
         xp = self.backend.xp
+        if a.size == 0:  # empty in, empty out, as PyTorch
+            return a.copy()
         shifted = a - a.max(axis=axis, keepdims=True)
         return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 

@@ -19,17 +19,30 @@ read as 0/1 weights.
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..function import Function
 
 
+def _whole(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
 def as_pair(v, what):
-    """``3`` -> ``(3, 3)``; a pair stays a pair (the height and width of a kernel, stride...)."""
-    if isinstance(v, int):
-        return (v, v)
-    v = tuple(int(i) for i in v)
-    if len(v) != 2:
-        raise ValueError(f"{what} must be an int or a pair of ints, got {v}")
-    return v
+    """``3`` -> ``(3, 3)``; a pair stays a pair (the height and width of a kernel, stride...).
+
+    Sizes count pixels, so anything but whole numbers is refused (``stride=1.5``
+    would otherwise fail deep inside NumPy, or be truncated without a word).
+    """
+    if _whole(v):
+        return (int(v), int(v))
+    if not (isinstance(v, (tuple, list)) and len(v) == 2 and all(_whole(i) for i in v)):
+        name = what.rsplit(" ", 1)[-1]
+        raise TypeError(
+            f"{what} must be a whole number or a pair of them (height, width), got {v!r}; "
+            f"write e.g. {name}=2 or {name}=(2, 1)"
+        )
+    return (int(v[0]), int(v[1]))
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,10 @@ class Geometry:
         out, pad_end = [], []
         for n, k, s, p, d in zip(in_size, kernel, stride, padding, dilation):
             if s < 1 or d < 1 or k < 1 or p < 0:
-                raise ValueError(f"{op}: kernel, stride and dilation must be >= 1 and padding >= 0")
+                raise ValueError(
+                    f"{op}: kernel_size, stride and dilation must be >= 1 and padding >= 0, got "
+                    f"kernel_size={kernel}, stride={stride}, padding={padding}, dilation={dilation}"
+                )
             span = d * (k - 1) + 1
             room = n + 2 * p - span
             if room < 0:
