@@ -6,8 +6,11 @@ same as in ``torch.nn.functional``.
 """
 
 from .ops.activations import elu, leaky_relu, relu, sigmoid, softplus, tanh
+from .ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from .ops.arithmetic import add, div, mul, neg, pow, sub
-from .ops.conv import conv2d
+from .ops.attention import scaled_dot_product_attention
+from .ops.conv import conv1d, conv2d
+from .ops.conv_transpose import conv_transpose2d
 from .ops.dropout import dropout
 from .ops.elementwise import (
     abs,
@@ -29,9 +32,13 @@ from .ops.elementwise import (
     where,
 )
 from .ops.embedding import embedding
-from .ops.indexing import cat, concatenate, getitem, pad, stack
+from .ops.fold import fold, unfold
+from .ops.indexing import cat, concatenate, getitem, stack
+from .ops.interpolate import interpolate
 from .ops.linalg import linear, matmul
 from .ops.nll import nll
+from .ops.norm import batch_norm, group_norm, layer_norm
+from .ops.padding import pad
 from .ops.pool import avg_pool2d, max_pool2d
 from .ops.reductions import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from .ops.shape import (
@@ -47,6 +54,7 @@ from .ops.shape import (
     unsqueeze,
 )
 from .ops.softmax import log_softmax, softmax
+from .ops.unpool import max_unpool2d
 
 __all__ = [
     "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "broadcast_to", "cat", "clamp", "clip",
@@ -56,4 +64,8 @@ __all__ = [
     "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack",
     "std", "sub", "sum", "sum_to", "swapaxes", "tanh", "to_device", "transpose", "unsqueeze",
     "var", "where",
+]  # fmt: skip
+__all__ += [
+    "adaptive_avg_pool2d", "adaptive_max_pool2d", "batch_norm", "conv1d", "conv_transpose2d", "fold", "group_norm",
+    "interpolate", "layer_norm", "max_unpool2d", "scaled_dot_product_attention", "unfold",
 ]  # fmt: skip
