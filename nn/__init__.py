@@ -6,7 +6,7 @@
 >>> optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
 """
 
-from . import data, datasets, init, metrics, optim, transforms, utils  # noqa: F401
+from . import data, datasets, init, metrics, optim, text, transforms, utils  # noqa: F401
 from .activation import *  # noqa: F403
 from .containers import *  # noqa: F403
 from .conv import *  # noqa: F403

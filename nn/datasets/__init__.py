@@ -2,7 +2,8 @@
 
 Nothing is downloaded at run time.
 
-* ``load_iris()``, ``load_digits()``: in the package (``nn/datasets/data/``), always available.
+* ``load_iris()``, ``load_digits()``, ``load_names()`` (32,033 first names, for language models):
+  in the package (``nn/datasets/data/``), always available.
 * ``MNIST(root)``, ``FashionMNIST(root)``: the standard IDX files, gzipped or not, named
   ``train-images-idx3-ubyte`` or ``train-images.idx3-ubyte``.
 * ``CIFAR10(root)``: the binary or the Python version of the official files.
@@ -23,8 +24,9 @@ from .bundled import Bunch, load_digits, load_iris
 from .cifar import CIFAR10, RefusedPickleError, SafeUnpickler
 from .image_dataset import ImageDataset
 from .mnist import MNIST, FashionMNIST, read_idx
+from .names import load_names
 
 __all__ = [
     "CIFAR10", "MNIST", "Bunch", "DatasetFileError", "FashionMNIST", "ImageDataset", "RefusedPickleError", "SafeUnpickler",
-    "load_digits", "load_iris", "read_idx",
+    "load_digits", "load_iris", "load_names", "read_idx",
 ]  # fmt: skip
