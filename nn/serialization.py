@@ -8,16 +8,20 @@ trained here loads into the same network built with ``torch.nn``::
     sd = {k: torch.from_numpy(v.numpy()) for k, v in nn.load("model.npz").items()}
     torch_model.load_state_dict(sd)
 
-Writing is atomic: the arrays go to a temporary file in the same folder, which
-then replaces the target in one step (``os.replace``), so a crash mid-save
-leaves the old file whole. Loading uses ``np.load(allow_pickle=False)``: a file
-can only hold arrays of numbers, never code.
+Writing is atomic: the arrays go to a temporary file next to the target,
+``.model.npz.tmp.npz`` for ``model.npz``, which then replaces the target in one
+step (``os.replace``), so a crash mid-save leaves the old file whole. The
+temporary name is derived from the target, so a process killed mid-save leaves
+at most one such file, which the next save to that path replaces; on any error
+``save`` removes it. Every array keeps its shape (0-d counters such as
+BatchNorm's ``num_batches_tracked`` too). Loading uses
+``np.load(allow_pickle=False)``: a file can only hold arrays of numbers, never code.
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 import zipfile
 
 import numpy as np
@@ -50,23 +54,59 @@ def save(model_or_state_dict, path):
         raise TypeError(f"save takes a model or a state_dict (dict of tensors), got {type(state).__name__}")
     arrays = {str(name): _host_array(value, name) for name, value in state.items()}
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+    temp = temp_path(path)
     try:
-        with os.fdopen(handle, "wb") as f:
+        # "w" truncates a leftover from a save that was killed, so at most one temporary file ever exists
+        with open(temp, "wb") as f:
             # the .npz layout written by hand, so that a state_dict key can be any string (np.savez's
             # keyword arguments would clash with a key named "file")
             with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as archive:
                 for name, array in arrays.items():
                     with archive.open(name + ".npy", "w", force_zip64=True) as member:
-                        np.lib.format.write_array(member, np.ascontiguousarray(array), allow_pickle=False)
+                        # order="C" without ascontiguousarray, which would turn a 0-d array into shape (1,)
+                        np.lib.format.write_array(member, np.asarray(array, order="C"), allow_pickle=False)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
+    except BaseException as error:
+        try:
             os.remove(temp)
+        except OSError:
+            pass  # never created (the folder is missing or read-only), or already gone
+        if isinstance(error, OSError):
+            raise _file_error(error, path) from None
         raise
+
+
+def temp_path(path):
+    """Where ``save`` writes before replacing ``path``: ``.NAME.tmp.npz`` in the same folder."""
+    folder, name = os.path.split(os.path.abspath(os.fspath(path)))
+    return os.path.join(folder, f".{name}.tmp.npz")
+
+
+def _file_error(error, path):
+    """An OSError from writing, reworded to name the learner's path (not the temporary file) and the fix."""
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        if os.path.exists(folder) or error.errno == errno.ENOTDIR:
+            return NotADirectoryError(
+                f"save: cannot write {path!r}: {folder!r} (or a folder above it) is a file, not a folder; "
+                f"choose a path inside a folder"
+            )
+        return FileNotFoundError(
+            f"save: cannot write {path!r}: the folder {folder!r} does not exist; "
+            f"create it first: os.makedirs({folder!r}, exist_ok=True)"
+        )
+    if os.path.isdir(path):
+        return IsADirectoryError(
+            f"save: {path!r} is a folder; give a file name inside it, e.g. {os.path.join(path, 'model.npz')!r}",
+        )
+    if isinstance(error, PermissionError):
+        return PermissionError(
+            f"save: cannot write {path!r}: permission denied (the folder {folder!r} is read-only for you, or the "
+            f"file is); save into a folder you can write to",
+        )
+    return type(error)(f"save: cannot write {path!r}: {error.strerror or error}")
 
 
 def load(path, device=None):

@@ -147,3 +147,127 @@ def test_load_errors(tmp_path):
         nn.load_state_dict_file(_mlp(), tmp_path / "partial.npz")
     with pytest.raises(TypeError, match="only numeric arrays"):
         nn.save({"w": np.array(["a"])}, tmp_path / "s.npz")
+
+
+# ---------------------------------------------------------------- shapes, temporary file, errors
+
+
+def test_zero_d_buffers_keep_their_shape_and_batchnorm_models_reload(tmp_path):
+    ag.manual_seed(0)
+    model = _cnn()
+    model.train()
+    model(ag.randn(4, 1, 8, 8))  # num_batches_tracked becomes 1
+    nn.save(model, tmp_path / "bn.npz")
+    loaded = nn.load(tmp_path / "bn.npz")
+    for name, value in model.state_dict().items():
+        assert loaded[name].shape == value.shape, name
+    assert loaded["1.num_batches_tracked"].shape == () and loaded["1.num_batches_tracked"].item() == 1
+    fresh = nn.load_state_dict_file(_cnn(), tmp_path / "bn.npz")  # strict: every shape must match
+    fresh.eval()
+    model.eval()
+    x = ag.randn(2, 1, 8, 8)
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+    nn.save({"scalar": ag.tensor(2.5), "empty": np.zeros((0, 3)), "cube": np.ones((1, 1, 1))}, tmp_path / "s.npz")
+    assert {k: v.shape for k, v in nn.load(tmp_path / "s.npz").items()} == {
+        "scalar": (),
+        "empty": (0, 3),
+        "cube": (1, 1, 1),
+    }
+
+
+def test_the_temporary_file_sits_next_to_the_target_under_a_derived_name(tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def watch(source, target):
+        seen.append((os.path.basename(source), sorted(os.listdir(tmp_path))))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", watch)
+    nn.save(_mlp(), tmp_path / "model.npz")
+    assert seen == [(".model.npz.tmp.npz", [".model.npz.tmp.npz"])]
+    assert os.listdir(tmp_path) == ["model.npz"]
+
+
+_SAVE_FOREVER = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+import nn
+state = {f"layer{i}.weight": np.full((1000, 1000), float(i)) for i in range(4)}  # 32 MB per save
+print("ready", flush=True)
+while True:
+    nn.save(state, sys.argv[2])
+"""
+
+
+def test_a_killed_save_leaves_at_most_one_temporary_file_which_the_next_save_replaces(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    repo = str(Path(__file__).resolve().parents[1])
+    target = tmp_path / "model.npz"
+    for kill in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _SAVE_FOREVER, repo, str(target)], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            assert proc.stdout.readline().strip() == "ready"
+            deadline = time.monotonic() + 60
+            while not [n for n in os.listdir(tmp_path) if n != "model.npz"]:  # wait until a save is mid-write
+                assert time.monotonic() < deadline, "the saving process never started writing"
+                time.sleep(0.001)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            proc.stdout.close()
+        leftovers = sorted(n for n in os.listdir(tmp_path) if n != "model.npz")
+        assert leftovers == [".model.npz.tmp.npz"], f"after kill {kill + 1}: {leftovers}"
+    nn.save({"w": np.arange(3.0)}, target)
+    assert os.listdir(tmp_path) == ["model.npz"]  # the leftover was written over and moved into place
+    np.testing.assert_array_equal(nn.load(target)["w"].numpy(), [0.0, 1.0, 2.0])
+
+
+def test_save_errors_name_the_learners_path_not_the_temporary_file(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    cases = [
+        (tmp_path / "missing" / "m.npz", FileNotFoundError, r"folder .*missing.* does not exist; create it first"),
+        (tmp_path / "afile" / "m.npz", NotADirectoryError, r"afile.* is a file, not a folder"),
+        (tmp_path, IsADirectoryError, r"is a folder; give a file name inside it"),
+    ]
+    for path, kind, pattern in cases:
+        with pytest.raises(kind, match=pattern) as caught:
+            nn.save(_mlp(), path)
+        message = str(caught.value)
+        assert message.startswith("save: ") and repr(str(path)) in message and ".tmp" not in message
+    assert sorted(os.listdir(tmp_path)) == ["afile"]  # no temporary file left anywhere
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can write to read-only folders")
+def test_save_into_a_read_only_folder_says_so(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(PermissionError, match=r"save: cannot write .*locked.*permission denied") as caught:
+            nn.save(_mlp(), folder / "m.npz")
+        assert ".tmp" not in str(caught.value)
+    finally:
+        folder.chmod(0o755)
+    assert os.listdir(folder) == []
+
+
+def test_a_permission_error_while_replacing_names_the_path_and_cleans_up(tmp_path, monkeypatch):
+    """The read-only case as root sees it: the write is refused at the last step (os.replace)."""
+
+    def refuse(source, target):
+        raise PermissionError(13, "Permission denied", source)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(PermissionError, match="permission denied") as caught:
+        nn.save(_mlp(), tmp_path / "m.npz")
+    assert repr(str(tmp_path / "m.npz")) in str(caught.value) and ".tmp" not in str(caught.value)
+    assert os.listdir(tmp_path) == []
