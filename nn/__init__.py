@@ -12,6 +12,7 @@ from .containers import *  # noqa: F403
 from .conv import *  # noqa: F403
 from .dropout import *  # noqa: F403
 from .embedding import *  # noqa: F403
+from .fold import *  # noqa: F403
 from .keras import *  # noqa: F403
 from .linear import *  # noqa: F403
 from .losses import *  # noqa: F403
@@ -23,3 +24,4 @@ from .recurrent_cells import GRUCell, LSTMCell, RNNCell  # noqa: F401
 from .serialization import *  # noqa: F403
 from .summary import *  # noqa: F403
 from .training import *  # noqa: F403
+from .upsampling import *  # noqa: F403

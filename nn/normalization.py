@@ -1,4 +1,4 @@
-"""Batch normalisation: ``BatchNorm1d`` and ``BatchNorm2d``.
+"""Normalisation layers: ``BatchNorm1d``, ``BatchNorm2d``, ``LayerNorm`` and ``GroupNorm``.
 
 Over a mini-batch B = {x_1 ... x_m} of one feature (channel):
 
@@ -13,11 +13,12 @@ through these four lines.
 """
 
 import autograd as ag
+import autograd.functional as F
 
 from .linear import as_input
 from .module import Module, Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm"]
 
 
 class _BatchNorm(Module):
@@ -129,3 +130,67 @@ class BatchNorm2d(_BatchNorm):
 
     ranks = (4,)
     layout = "(N, C, H, W)"
+
+
+class LayerNorm(Module):
+    """Layer normalisation: each sample standardised over its last axes, then scaled and shifted.
+
+    ``LayerNorm(normalized_shape, eps=1e-5, elementwise_affine=True, bias=True)``:
+    for an input (..., *normalized_shape), mu and sigma^2 are taken over the
+    normalized_shape axes of each sample (not over the batch, so it behaves the
+    same in training and evaluation, for any batch size); ``weight`` (ones) and
+    ``bias`` (zeros) have shape ``normalized_shape``. The norm of transformers.
+    """
+
+    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape, self.eps, self.elementwise_affine = tuple(int(n) for n in shape), eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(ag.ones(self.normalized_shape, dtype=dtype, device=device))
+        else:
+            self.register_parameter("weight", None)
+        if elementwise_affine and bias:
+            self.bias = Parameter(ag.zeros(self.normalized_shape, dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        return F.layer_norm(as_input(x), self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """Group normalisation: the channels of each sample split into groups, each group standardised.
+
+    ``GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`` on (N, C, ...)
+    inputs: mu and sigma^2 over each group's C/num_groups channels and all
+    positions, per sample (independent of the batch size); then per-channel
+    ``weight`` (ones) and ``bias`` (zeros) of shape (C,).
+    """
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
+        super().__init__()
+        if num_groups < 1 or num_channels % num_groups:
+            raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels={num_channels}")
+        self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), eps, affine
+        if affine:
+            self.weight = Parameter(ag.ones(self.num_channels, dtype=dtype, device=device))
+            self.bias = Parameter(ag.zeros(self.num_channels, dtype=dtype, device=device))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x):
+        x = as_input(x)
+        if x.ndim < 2 or x.shape[1] != self.num_channels:
+            raise ValueError(
+                f"{self._display_name()} expects inputs of shape (N, C, ...) with C = num_channels = "
+                f"{self.num_channels}, but got an input of shape {tuple(x.shape)}"
+            )
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
