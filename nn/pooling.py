@@ -44,6 +44,11 @@ class MaxPool2d(_Pool2d):
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+        if isinstance(dilation, bool):
+            raise TypeError(
+                f"MaxPool2d: the 4th argument is dilation, as in PyTorch's MaxPool2d(kernel_size, stride, padding, "
+                f"dilation, return_indices, ceil_mode), got {dilation}; pass ceil_mode={dilation} by keyword"
+            )
         super().__init__(kernel_size, stride, padding, ceil_mode)
         self.dilation, self.return_indices = dilation, return_indices
 

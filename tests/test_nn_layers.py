@@ -116,7 +116,7 @@ def test_conv2d_wrong_channels_names_the_layer():
 def test_pools_match_torch(kernel, stride, padding, ceil_mode):
     torch = pytest.importorskip("torch")
     x = _rand(2, 3, 7, 8)  # ceil_mode changes the output width in every case below
-    _compare(nn.MaxPool2d(kernel, stride, padding, ceil_mode), torch.nn.MaxPool2d(kernel, stride, padding,
+    _compare(nn.MaxPool2d(kernel, stride, padding, ceil_mode=ceil_mode), torch.nn.MaxPool2d(kernel, stride, padding,
              ceil_mode=ceil_mode), x, torch)  # fmt: skip
     _compare(nn.AvgPool2d(kernel, stride, padding, ceil_mode), torch.nn.AvgPool2d(kernel, stride, padding,
              ceil_mode=ceil_mode), x, torch)  # fmt: skip
