@@ -39,6 +39,7 @@ def test_dot_of_the_one_weight_example():
     assert 'T4 [label="y|scalar float32|value = 4"' in src
     assert 'T7 [label="E|scalar float32|value = 9"' in src  # (2*0.5 - 4)^2
     assert 'label="t1|scalar float32|value = 1"' in src and 'label="t2|scalar float32|value = -3"' in src
+    assert "T6 [label=2 " in src and "shape=plaintext" in src.split("T6 [")[1].split("\n")[0]  # the Python 2
     for op in ("op1 [label=mul", "op2 [label=sub", "op3 [label=pow"):
         assert op in src
     edges = [line.strip() for line in src.splitlines() if "->" in line]
@@ -113,16 +114,17 @@ def test_module_clusters_with_name_scope():
         with ag.name_scope("l2"):
             out = h @ w2
     src = viz.draw_graph(out.sum()).source
-    assert src.count("subgraph cluster_") == 3
+    assert src.count("subgraph cluster_") == 4  # Net, l1, l2 and the legend
+    assert "subgraph cluster_legend" in src
     assert "label=Net" in src and "label=l1" in src and "label=l2" in src
     l1 = src.split("label=l1")[1].split("}")[0]
     assert "l1.weight" in l1 and "label=matmul" in l1 and "label=relu" in l1
     assert "l2.weight" not in l1
     flat = viz.draw_graph(out.sum(), group_modules=False).source
-    assert "cluster" not in flat
+    assert "subgraph cluster_" not in flat.replace("subgraph cluster_legend", "")
 
     collapsed = viz.draw_graph(out.sum(), collapse=True).source
-    assert 'layer_Net_l1 [label="Net.l1|matmul, relu|l1.weight (2, 1)"' in collapsed
+    assert 'layer_Net_l1 [label="l1: matmul, relu|2 ops: matmul, relu|l1.weight (2, 1)"' in collapsed
     assert "label=matmul" not in collapsed  # both layers are boxes now
     opened = viz.draw_graph(out.sum(), collapse=True, expand=("l2",)).source
     assert "layer_Net_l1" in opened and "layer_Net_l2" not in opened and "label=matmul" in opened
@@ -134,8 +136,10 @@ def test_module_clusters_with_nn_module():
     assert "label=fc1" in src and "label=fc2" in src
     assert "fc1.weight|(4, 3) float32" in src
     collapsed = viz.draw_graph(loss, collapse=True).source
-    assert "layer_Net_fc1" in collapsed and "layer_Net_fc2" in collapsed
+    assert 'layer_Net_fc1 [label="fc1: Linear(3 -\\> 4)|op: linear|fc1.weight (4, 3)|fc1.bias (4,)"' in collapsed
+    assert 'layer_Net_fc2 [label="fc2: Linear(4 -\\> 2)' in collapsed
     assert "fc1.weight (4, 3)" in collapsed
+    assert "fc1.out|(5, 4) float32" in src  # unnamed results are named from their layer
 
 
 @needs_dot

@@ -3,6 +3,7 @@
 The graph is the one the engine recorded; its ops are visited in forward
 (topological) order, inputs before the ops that use them. Each step shows the
 op's formula, taken from the op's own docstring, with its input numbers plugged in.
+Nothing is run: the values are those the forward pass computed.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from pathlib import Path
 
 from . import rules
 from .graph import GraphView, build_dot
-from .html import panel, write_page
-from .render import svg_text
+from .html import StepperDisplay
 
 
 @dataclass(eq=False)
@@ -31,7 +31,7 @@ class ForwardStep:
         return self.op.name
 
     def describe(self):
-        """The step in words (used by the HTML stepper)."""
+        """The step in words (used by the stepper)."""
         out = self.op.output
         lines = [
             f"step {self.index}: {out.name} = {self.op.name}({', '.join(i.name for i in self.op.inputs)})",
@@ -41,11 +41,11 @@ class ForwardStep:
         return [line for line in lines if line]
 
 
-class ForwardSteps:
+class ForwardSteps(StepperDisplay):
     """The ops of the graph behind ``output`` in forward order (a sequence of ``ForwardStep``)."""
 
     def __init__(self, output):
-        self.view = GraphView(output)
+        self.view = GraphView(output, who="viz.forward_steps")
         self.steps = []
         for k, op in enumerate(self.view.ops, start=1):
             inputs = [tn.tensor.data for tn in op.inputs]
@@ -61,6 +61,9 @@ class ForwardSteps:
 
     def __iter__(self):
         return iter(self.steps)
+
+    def __repr__(self):
+        return f"<ForwardSteps: {len(self)} ops computing {self.view.loss_name}>"
 
     def frame(self, k, **options):
         """The picture after ``k`` ops: the leaves and the first k results known, op k highlighted."""
@@ -82,35 +85,36 @@ class ForwardSteps:
         """The picture after the last op, every value known."""
         return self.frame(len(self.steps), **options)
 
-    def write_html(self, path, **options):
+    def write_html(self, path, level=None, **options):
         """Write the forward stepper as one self-contained page."""
-        frames, panels = self._frames(options)
-        return write_page(path, self._title(), frames, panels, _SUBTITLE)
+        from .html import forward_page
 
-    def _frames(self, options):
-        frames = [svg_text(self.frame(k, **options)) for k in range(len(self) + 1)]
-        panels = [panel("Before the forward pass", ["The inputs and parameters have values; nothing is computed yet."])]
-        panels += [panel(f"Step {s.index} of {len(self)}: {s.name}", s.describe()) for s in self.steps]
-        return frames, panels
-
-    def _title(self):
-        return f"Forward pass to {self.view.tensors[-1].name}, step by step"
-
-
-_SUBTITLE = "Red: the op of this step. Values appear as they are computed; greyed parts are not computed yet."
+        return forward_page(self, path, level=level, **options)
 
 
 def forward_steps(output):
-    """The forward computation behind ``output``, op by op (``ForwardSteps``); runs nothing."""
+    """The forward computation behind ``output``, op by op (``ForwardSteps``); runs nothing, changes nothing."""
     return ForwardSteps(output)
 
 
-def render_forward(output, out_dir, **options):
-    """Write the forward stepper (``step_000.svg``, ... and ``index.html``) to ``out_dir``; returns the page path."""
+def render_forward(output, out_dir, level=None, **options):
+    """Write the forward stepper of ``output`` to ``out_dir``; returns the path of ``index.html``.
+
+    Also written: ``graph.dot`` (the DOT text, always) and ``graph.svg`` where
+    graphviz's ``dot`` is installed. Nothing is run and no ``.grad`` changes.
+    """
+    from .graph import OP_LIMIT, fit_to_limit
+    from .html import forward_page
+    from .render import dot_available, svg_text
+
     steps = ForwardSteps(output)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    frames, panels = steps._frames(options)
-    for k, svg in enumerate(frames):
-        (out_dir / f"step_{k:03d}.svg").write_text(svg, encoding="utf-8")
-    return write_page(out_dir / "index.html", steps._title(), frames, panels, _SUBTITLE)
+    collapse, expand = fit_to_limit(
+        steps.view, options.get("collapse", False), options.get("expand", ()), OP_LIMIT, "viz.render_forward"
+    )
+    picture = steps.picture(**dict(options, collapse=collapse, expand=expand))
+    (out_dir / "graph.dot").write_text(picture.source, encoding="utf-8")
+    if dot_available():
+        (out_dir / "graph.svg").write_text(svg_text(picture), encoding="utf-8")
+    return forward_page(steps, out_dir / "index.html", level=level, **options)

@@ -4,13 +4,20 @@ Tensors are record boxes (name, shape and dtype, value, gradient), ops are ovals
 between them, arrows point the way the forward pass went. Colours show each
 tensor's role: an input (a leaf that wants no gradient), a parameter (a leaf
 that does), an intermediate result, and the loss (the tensor we started from).
+Numbers that came from Python (the 2 in ``x ** 2``) are constants, drawn as the
+bare number. Every picture carries a legend of its colours.
 
 Everything is numbered in one deterministic walk (inputs in order, depth first),
 so the same graph gives byte-identical DOT text on every run.
+
+Size: a picture of more than ``OP_LIMIT`` op nodes cannot help anyone, so
+``draw_graph`` then draws one box per layer (and warns), or refuses with the way
+out when the graph has no layers to fold.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 from . import values as V
@@ -20,15 +27,30 @@ ROLE_COLORS = {
     "parameter": "#ffe08a",  # amber: what training changes
     "intermediate": "#f2f2f2",  # grey: computed on the way
     "loss": "#f8b4b4",  # red: where backward starts
+    "constant": "#ffffff",  # a number from Python (the 2 in x ** 2)
+}
+ROLE_WORDS = {
+    "input": "input (needs no gradient)",
+    "parameter": "parameter (gets a gradient)",
+    "intermediate": "intermediate result",
+    "loss": "loss (backward starts here)",
+    "constant": "constant from Python",
 }
 OP_COLOR = "#e6d9f7"
 HIGHLIGHT = "#d62728"
 GREY = "#b0b0b0"
 
+#: op-level pictures stop here: above it ``draw_graph`` collapses layers (or refuses)
+OP_LIMIT = 2000
+
 
 @dataclass(eq=False)
 class TensorNode:
-    """One tensor of the graph: the tensor, its shown name, its role and its DOT id."""
+    """One tensor of the graph: the tensor, its shown name, its role and its DOT id.
+
+    ``uses`` counts the input slots that read it (``w * w`` uses ``w`` twice);
+    ``consumers`` lists the distinct ops that read it, in forward order.
+    """
 
     tensor: object
     name: str
@@ -36,6 +58,7 @@ class TensorNode:
     key: str
     producer: OpNode | None = None
     consumers: list = field(default_factory=list)
+    uses: int = 0
 
 
 @dataclass(eq=False)
@@ -58,25 +81,46 @@ class OpNode:
         return tuple(self.node.scope)
 
 
+def freed_graph_error(who, op_name):
+    """The error a viewer raises on a graph that ``backward()`` has already freed."""
+    return RuntimeError(
+        f"{who}: backward() has already run on this loss and freed its graph (at op '{op_name}'), so there is "
+        f"nothing left to show. Call {who} before loss.backward(); or record your own backward pass while it "
+        f"runs: `with viz.record_backward() as steps: loss.backward()`; or keep the graph with "
+        f"loss.backward(retain_graph=True)."
+    )
+
+
 class GraphView:
     """The graph that produced ``output``, walked once: ``tensors`` and ``ops`` in forward order.
 
     ``tensors[-1]`` is ``output`` itself. A tensor produced by op N is found as
     the input of N's consumers (the engine's nodes don't hold their outputs).
+    ``who`` names the viewer in the error raised when the graph was freed.
     """
 
-    def __init__(self, output):
+    def __init__(self, output, who="viz.draw_graph"):
         self.output = output
         self.tensors, self.ops = [], []
         self._by_key = {}  # identity -> TensorNode (internal only, never shown)
-        self._walk(output)
+        self._walk(output, who)
         self._name()
+
+    @property
+    def loss(self):
+        """The TensorNode of the tensor the graph was walked from."""
+        return self.tensors[-1]
+
+    @property
+    def loss_name(self):
+        """How gradients are written: ``E`` in dE/dw when the loss is named E, else ``L``."""
+        return self.loss.name
 
     def _identity(self, t):
         # an op's output is identified by its node, so the rebuilt tensors of node.output() count as one
         return ("op", id(t.grad_fn)) if t.grad_fn is not None else ("leaf", id(t))
 
-    def _walk(self, root):
+    def _walk(self, root, who):
         stack = [(root, False)]
         seen = set()
         while stack:
@@ -92,11 +136,7 @@ class GraphView:
             fn = t.grad_fn
             if fn is not None:
                 if fn.inputs is None:
-                    raise RuntimeError(
-                        f"draw_graph: the graph behind this tensor was freed by backward() (at op "
-                        f"'{fn.name}'). Draw the graph before calling backward(), or call "
-                        f"backward(retain_graph=True); viz.backprop_steps(loss) does that for you."
-                    )
+                    raise freed_graph_error(who, fn.name)
                 for x in reversed(fn.inputs):
                     if self._identity(x) not in seen:
                         stack.append((x, False))
@@ -106,8 +146,12 @@ class GraphView:
             role = "loss"
         elif t.grad_fn is not None:
             role = "intermediate"
+        elif t.requires_grad:
+            role = "parameter"
+        elif not t.name and t.data.ndim == 0:
+            role = "constant"  # a Python number the op wrapped (x ** 2, 0.1 * w)
         else:
-            role = "parameter" if t.requires_grad else "input"
+            role = "input"
         tn = TensorNode(t, t.name, role, f"T{len(self.tensors) + 1}")
         self.tensors.append(tn)
         self._by_key[ident] = tn
@@ -116,21 +160,51 @@ class GraphView:
             op = OpNode(fn, f"op{len(self.ops) + 1}", [self._by_key[self._identity(x)] for x in fn.inputs], tn)
             tn.producer = op
             for i in op.inputs:
+                i.uses += 1
                 if not i.consumers or i.consumers[-1] is not op:
                     i.consumers.append(op)
             self.ops.append(op)
 
     def _name(self):
-        # generated names go to unnamed tensors in walk order; skip ones a user already took
+        """Names for unnamed tensors: the loss is L; constants their number; results of a
+        module's ops are named from the module (``fc1.out`` for what leaves it, ``fc1.t1``
+        inside); the rest t1, t2, ... in walk order, skipping names a user took."""
         taken = {tn.name for tn in self.tensors if tn.name}
+
+        def fresh(base):
+            name, k = base, 1
+            while name in taken:
+                k += 1
+                name = f"{base}_{k}"
+            taken.add(name)
+            return name
+
+        loss = self.tensors[-1]
+        if not loss.name:
+            loss.name = fresh("L")
+        inner = {}
         k = 0
         for tn in self.tensors:
             if tn.name:
+                continue
+            if tn.role == "constant":
+                tn.name = V.text(tn.tensor.data)
+                continue
+            scope = tn.producer.scope if tn.producer is not None else ()
+            if len(scope) > 1:  # inside a layer of a network: name it after the layer
+                path = ".".join(scope[1:])
+                leaves = any(c.scope != scope for c in tn.consumers) or not tn.consumers
+                if leaves:
+                    tn.name = fresh(f"{path}.out")
+                else:
+                    inner[path] = inner.get(path, 0) + 1
+                    tn.name = fresh(f"{path}.t{inner[path]}")
                 continue
             k += 1
             while f"t{k}" in taken:
                 k += 1
             tn.name = f"t{k}"
+            taken.add(tn.name)
 
     def find(self, tensor):
         """The ``TensorNode`` of a tensor of this graph (None if it is not part of it)."""
@@ -140,6 +214,23 @@ class GraphView:
         """The ``OpNode`` wrapping an engine node."""
         tn = self._by_key.get(("op", id(node)))
         return tn.producer if tn is not None else None
+
+    def paths_to_loss(self, tn):
+        """The DOT keys of every tensor and op on a path from ``tn`` to the loss (``tn`` included).
+
+        These are what a change of ``tn`` flows through, and so what its gradient is
+        summed from: the page highlights them when a node is selected.
+        """
+        keys, stack = {tn.key}, [tn]
+        while stack:
+            t = stack.pop()
+            for op in t.consumers:
+                if op.key not in keys:
+                    keys.add(op.key)
+                    if op.output is not None and op.output.key not in keys:
+                        keys.add(op.output.key)
+                        stack.append(op.output)
+        return keys
 
 
 # ---------------------------------------------------------------- drawing
@@ -156,25 +247,82 @@ def draw_graph(
     expand=(),
     rankdir="LR",
     small=V.SMALL,
+    legend=True,
+    limit=OP_LIMIT,
 ):
     """The graph that produced ``output`` as a ``graphviz.Digraph`` (before or after backward).
 
-    * Tensor boxes show the name (given, set by a module such as ``fc1.weight``, or
-      generated: t1, t2, ... in walk order), shape and dtype, the value (exact for
-      arrays of up to ``small`` elements, min/mean/max otherwise) and ``.grad`` once
-      backward has filled it. ``show_values``, ``show_grads``, ``show_shapes`` hide rows.
-    * Op ovals show the op and its settings (``conv2d`` with stride and padding).
+    * Tensor boxes show the name (given, set by a module such as ``fc1.weight``,
+      named from the layer that made it, ``fc1.out``, or generated: t1, t2, ...),
+      shape and dtype, the value (exact for arrays of up to ``small`` elements,
+      min/mean/max otherwise) and ``.grad`` once backward has filled it.
+      ``show_values``, ``show_grads``, ``show_shapes`` hide rows.
+    * Op ovals show the op and its settings (``conv2d`` with stride and padding);
+      numbers from Python (the 2 of ``x ** 2``) are drawn as the bare number.
     * ``group_modules``: ops recorded inside an ``nn.Module`` (``node.scope``) are boxed
-      in one cluster per module. ``collapse=True`` draws each layer as a single box;
-      ``expand`` names layers (e.g. ``("fc2",)`` or ``("Net.fc2",)``) to keep open.
+      in one cluster per module. ``collapse=True`` draws each layer (each innermost
+      module call) as a single box, ``fc1: Linear(4 -> 16)``; ``expand`` names layers
+      (e.g. ``("fc2",)`` or ``("Net.fc2",)``) to keep open.
+    * ``legend``: a small key of the colours.
+    * Above ``limit`` op nodes (``OP_LIMIT``, 2,000) the layers are collapsed with a
+      warning; a graph that still has more boxes than that is refused, with the way out.
 
     After ``backward()`` the graph is freed, so draw it first or use
-    ``backward(retain_graph=True)``. In Jupyter the result displays as SVG;
-    ``viz.save(graph, "graph.svg")`` writes a file.
+    ``backward(retain_graph=True)``. In Jupyter the result displays as SVG scaled
+    to the cell; ``viz.save(graph, "graph.svg")`` writes a file.
     """
-    view = GraphView(output)
+    view = GraphView(output, who="viz.draw_graph")
+    collapse, expand = fit_to_limit(view, collapse and group_modules, expand, limit, "viz.draw_graph")
     options = dict(show_values=show_values, show_grads=show_grads, show_shapes=show_shapes, small=small)
-    return build_dot(view, group_modules=group_modules, collapse=collapse, expand=expand, rankdir=rankdir, **options)
+    return build_dot(
+        view,
+        group_modules=group_modules or collapse,
+        collapse=collapse,
+        expand=expand,
+        rankdir=rankdir,
+        legend=legend,
+        **options,
+    )
+
+
+def drawn_size(view, collapse, expand=()):
+    """How many op nodes (ops plus layer boxes) a picture of ``view`` draws."""
+    if not collapse:
+        return len(view.ops)
+    boxes = _layer_boxes(view, True, expand)
+    return len(view.ops) - sum(len(ops) for ops in boxes.values()) + len(boxes)
+
+
+def fit_to_limit(view, collapse, expand, limit, who):
+    """``(collapse, expand)`` that keep a picture within ``limit`` op nodes, or a clear error.
+
+    An op-level picture above the limit becomes a layer-level one (with a warning
+    saying so); one that is still too big raises ``ValueError`` naming the size
+    and the way out.
+    """
+    if limit is None:
+        return collapse, expand
+    n_ops = len(view.ops)
+    size = drawn_size(view, collapse, expand)
+    if size <= limit:
+        return collapse, expand
+    if not collapse or expand:
+        folded = drawn_size(view, True, ())
+        if folded <= limit and _layer_boxes(view, True, ()):
+            warnings.warn(
+                f"{who}: the graph has {n_ops:,} op nodes, more than the {limit:,} a picture can show "
+                f"(viz.graph.OP_LIMIT); drawing one box per layer instead ({folded:,} nodes). "
+                f"Pass collapse=True to ask for this, or limit=None to force every op.",
+                stacklevel=3,
+            )
+            return True, ()
+    raise ValueError(
+        f"{who}: the graph has {n_ops:,} op nodes ({size:,} even with its layers collapsed), more than the "
+        f"{limit:,} a picture can show (viz.graph.OP_LIMIT). Draw a smaller part: the same model on a batch "
+        f"of one sample, fewer time steps, or the graph behind an intermediate tensor (e.g. one layer's "
+        f"output); run it inside layers (nn.Module) and pass collapse=True; or pass limit=None to try anyway "
+        f"(dot may run for minutes)."
+    )
 
 
 def build_dot(
@@ -192,12 +340,14 @@ def build_dot(
     show_grads=True,
     show_shapes=True,
     small=V.SMALL,
+    legend=True,
 ):
     """The DOT picture of a ``GraphView`` (used by ``draw_graph`` and the steppers).
 
     ``grads`` (TensorNode -> array) replaces ``.grad`` as the gradients shown;
     ``values`` (TensorNode -> array or None) replaces the values shown; ``highlight``
     is an ``OpNode`` drawn in red; ``active`` (a set of keys) greys every other node.
+    Collapsed layers are boxes with the DOT id ``layer_<path>`` (see ``box_key``).
     """
     from .render import Picture
 
@@ -207,10 +357,16 @@ def build_dot(
     dot.attr("edge", fontname="Helvetica", arrowsize="0.7")
 
     boxes = _layer_boxes(view, collapse, expand) if (collapse and group_modules) else {}
+    box_of = _box_of(boxes)
     hidden = _hidden_tensors(view, boxes)
     clusters = _cluster_of(view, boxes) if group_modules else {}
 
     def tensor_stmt(tn):
+        if tn.role == "constant":
+            attrs = dict(shape="plaintext", tooltip="constant", fontcolor="#333333")
+            if active is not None and tn.key not in active:
+                attrs["fontcolor"] = GREY
+            return tn.key, _plain(tn.name), attrs
         grad = _grad_of(tn, grads)
         value = tn.tensor.data if values is None else values.get(tn)
         label = _tensor_label(tn, value, grad, show_values, show_grads, show_shapes, small, rankdir)
@@ -234,16 +390,42 @@ def build_dot(
             continue
         statements.append((clusters.get(tn.key, ()),) + tensor_stmt(tn))
     for box_path, box in boxes.items():
-        statements.append((box_path[:-1],) + _box_stmt(box_path, box, rankdir))
+        statements.append((box_path[:-1],) + _box_stmt(view, box_path, box, rankdir))
     for op in view.ops:
-        if op.key in _boxed_ops(boxes):
+        if op.key in box_of:
             continue
         statements.append((clusters.get(op.key, ()),) + op_stmt(op))
 
     _emit_nodes(dot, statements)
-    for tail, head, attrs in _edges(view, boxes, hidden, active):
+    for tail, head, attrs in _edges(view, box_of, hidden, active):
         dot.edge(tail, head, **attrs)
+    if legend:
+        _legend(dot, view, hidden, boxes, frames=active is not None or highlight is not None)
     return dot
+
+
+def _legend(dot, view, hidden, boxes, frames):
+    """A small key of the colours used in this picture (a cluster of sample nodes)."""
+    roles = []
+    for tn in view.tensors:
+        if tn not in hidden and tn.role not in roles:
+            roles.append(tn.role)
+    with dot.subgraph(name="cluster_legend") as key:
+        key.attr(label="Legend", style="rounded", color="#bbbbbb", fontcolor="#555555", fontsize="10")
+        for role in ROLE_COLORS:
+            if role in roles:
+                key.node(f"legend_{role}", _plain(ROLE_WORDS[role]), shape="box", style="filled",
+                         fillcolor=ROLE_COLORS[role], fontsize="9", tooltip="legend")  # fmt: skip
+        key.node("legend_op", "op (oval)", shape="oval", style="filled", fillcolor=OP_COLOR, fontsize="9",
+                 tooltip="legend")  # fmt: skip
+        if boxes:
+            key.node("legend_layer", "layer (collapsed)", shape="box", style="filled,bold", fillcolor=OP_COLOR,
+                     fontsize="9", tooltip="legend")  # fmt: skip
+        if frames:
+            key.node("legend_current", "this step", shape="oval", style="filled", fillcolor="#ffd6d6",
+                     color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2", fontsize="9", tooltip="legend")  # fmt: skip
+            key.node("legend_waiting", "not reached yet", shape="box", style="filled", fillcolor="#f7f7f7",
+                     color=GREY, fontcolor=GREY, fontsize="9", tooltip="legend")  # fmt: skip
 
 
 def _grad_of(tn, grads):
@@ -254,9 +436,19 @@ def _grad_of(tn, grads):
 
 
 def _escape(s):
-    for ch in '\\{}|<>"':
+    """Text made literal inside a DOT record label (no field breaks, ports or HTML)."""
+    s = str(s).replace("\\", "\\\\")
+    for ch in '{}|<>"':
         s = s.replace(ch, "\\" + ch)
-    return s
+    return s.replace("\r", "").replace("\n", "\\n")
+
+
+def _plain(s):
+    """Text made literal as a DOT label (no ``<...>`` HTML, no backslash escapes)."""
+    from .render import graphviz
+
+    s = str(s).replace("\\", "\\\\").replace("\r", "").replace("\n", "\\n")
+    return graphviz.nohtml(s) if graphviz is not None else s
 
 
 def _tensor_label(tn, value, grad, show_values, show_grads, show_shapes, small, rankdir):
@@ -282,8 +474,8 @@ def _lines(prefix, a, small):
 def _op_label(op):
     settings = op.node.describe() if op.node.inputs is not None else {}
     if not settings:
-        return op.name
-    return op.name + "\\n" + ", ".join(f"{k}={v}" for k, v in settings.items())
+        return _plain(op.name)
+    return _plain(op.name + "\n" + ", ".join(f"{k}={v}" for k, v in settings.items()))
 
 
 def _emit_nodes(dot, statements):
@@ -305,10 +497,20 @@ def _emit_nodes(dot, statements):
                 continue
             counter[0] += 1
             with graph.subgraph(name=f"cluster_{counter[0]}") as sub:
-                sub.attr(label=key[-1], style="rounded,dashed", color="#888888", fontcolor="#555555")
+                sub.attr(label=_plain(key[-1]), style="rounded,dashed", color="#888888", fontcolor="#555555")
                 fill(sub, value)
 
     fill(dot, tree)
+
+
+def _common_prefix(scopes):
+    common = scopes[0]
+    for s in scopes[1:]:
+        n = 0
+        while n < min(len(common), len(s)) and common[n] == s[n]:
+            n += 1
+        common = common[:n]
+    return common
 
 
 def _cluster_of(view, boxes):
@@ -324,49 +526,46 @@ def _cluster_of(view, boxes):
             if op.output is not None:
                 where[op.output.key] = op.scope
     for tn in view.tensors:
-        if tn.role == "parameter" and tn.consumers:
-            scopes = [c.scope for c in tn.consumers]
-            common = scopes[0]
-            for s in scopes[1:]:
-                n = 0
-                while n < min(len(common), len(s)) and common[n] == s[n]:
-                    n += 1
-                common = common[:n]
+        if tn.role in ("parameter", "constant") and tn.consumers:
+            common = _common_prefix([c.scope for c in tn.consumers])
             if common:
                 where[tn.key] = common
     return where
 
 
-def _layer_boxes(view, collapse, expand):
-    """Collapsed layers: module path -> ops inside it, one box per layer.
+def layer_paths(view):
+    """The layers of the graph: the module paths that ops ran in directly and that hold no
+    other module's ops (``("Net", "fc1")``, ``("Sequential", "0")``), in forward order.
 
-    A layer is the scope one level below the modules that contain everything
-    (so ``Net.fc1`` and ``Net.fc2`` become boxes, not ``Net``).
+    A layer is an innermost module call (Linear, Conv2d, ReLU...), never the whole
+    network. Ops a network runs itself (``x.relu()`` inside ``Net.forward``) are in
+    no layer. A module called twice (a shared layer) is one layer.
     """
-    scopes = [op.scope for op in view.ops if op.scope]
-    if not scopes:
+    scopes = []
+    for op in view.ops:
+        if op.scope and op.scope not in scopes:
+            scopes.append(op.scope)
+    prefixes = {s[:k] for s in scopes for k in range(1, len(s))}
+    return [s for s in scopes if s not in prefixes]
+
+
+def _layer_boxes(view, collapse, expand):
+    """Collapsed layers: module path -> ops inside it, one box per layer (see ``layer_paths``).
+
+    ``expand`` names layers to keep open: a path tuple, a dotted path (``"Net.fc2"``)
+    or the part below the top module (``"fc2"``, ``"0"``).
+    """
+    if not collapse:
         return {}
-    common = scopes[0]
-    for s in scopes[1:]:
-        n = 0
-        while n < min(len(common), len(s)) and common[n] == s[n]:
-            n += 1
-        common = common[:n]
-    depth = len(common) + 1
-    keep_open = {e if isinstance(e, tuple) else tuple(e.split(".")) for e in expand}
+    keep_open = {e if isinstance(e, tuple) else tuple(str(e).split(".")) for e in expand}
+    layers = set(layer_paths(view))
     boxes = {}
     for op in view.ops:
-        if len(op.scope) < depth:
-            continue
-        path = op.scope[:depth]
-        if path in keep_open or path[-1:] in keep_open:
+        path = op.scope
+        if path not in layers or path in keep_open or path[1:] in keep_open or path[-1:] in keep_open:
             continue
         boxes.setdefault(path, []).append(op)
     return boxes
-
-
-def _boxed_ops(boxes):
-    return {op.key for ops in boxes.values() for op in ops}
 
 
 def _box_of(boxes):
@@ -374,7 +573,7 @@ def _box_of(boxes):
 
 
 def _hidden_tensors(view, boxes):
-    """Tensors that live entirely inside a collapsed layer (its parameters and internal results)."""
+    """Tensors that live entirely inside a collapsed layer (its parameters, constants and internal results)."""
     if not boxes:
         return set()
     box_of = _box_of(boxes)
@@ -387,46 +586,88 @@ def _hidden_tensors(view, boxes):
             continue
         (box,) = inside
         made_inside = tn.producer is not None and box_of.get(tn.producer.key) == box
-        if made_inside or tn.role == "parameter":
+        if made_inside or tn.role in ("parameter", "constant"):
             hidden.add(tn)
     return hidden
 
 
-def _box_stmt(path, ops, rankdir):
-    names = []
-    for op in ops:
-        if op.name not in names:
-            names.append(op.name)
+def layer_label(view, path, ops):
+    """A layer's title: its path below the top module and its type, ``fc1: Linear(4 -> 16)``.
+
+    The type is read from the layer's ops and parameters (the graph records module
+    paths, not module objects): linear -> ``Linear(in -> out)``, conv2d ->
+    ``Conv2d(in -> out, KxK)``, a lone activation -> ``ReLU``...; otherwise its ops.
+    """
+    if len(path) == 1:  # a module called on its own (a loss such as MSELoss): its name is its type
+        return path[0]
+    name = ".".join(path[1:])
+    kind = layer_type(ops)
+    return f"{name}: {kind}" if kind and kind != name else name
+
+
+_ONE_OP_LAYERS = {
+    "relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "softmax": "Softmax", "log_softmax": "LogSoftmax",
+    "leaky_relu": "LeakyReLU", "elu": "ELU", "softplus": "Softplus", "dropout": "Dropout", "reshape": "Flatten",
+    "max_pool2d": "MaxPool2d", "embedding": "Embedding",
+}  # fmt: skip
+
+
+def layer_type(ops):
+    """The layer type its ops show (``Linear(4 -> 16)``, ``ReLU``), or the op names joined."""
+    names = [op.name for op in ops]
+    weight = next((i for op in ops for i in op.inputs if i.role == "parameter"), None)
+    if "linear" in names and weight is not None and weight.tensor.ndim == 2:
+        out_f, in_f = weight.tensor.shape
+        return f"Linear({in_f} -> {out_f})"
+    if "conv2d" in names and weight is not None and weight.tensor.ndim == 4:
+        o, c, kh, kw = weight.tensor.shape
+        return f"Conv2d({c} -> {o}, {kh}x{kw})"
+    if len(set(names)) == 1 and names[0] in _ONE_OP_LAYERS:
+        return _ONE_OP_LAYERS[names[0]]
+    unique = list(dict.fromkeys(names))
+    return ", ".join(unique[:4]) + (", ..." if len(unique) > 4 else "")
+
+
+def box_key(path):
+    """The DOT id of a collapsed layer's box."""
+    return _dot_id("layer_" + "_".join(path))
+
+
+def _box_stmt(view, path, ops, rankdir):
     params = []
     for op in ops:
         for i in op.inputs:
             if i.role == "parameter" and i not in params:
                 params.append(i)
-    lines = [".".join(path), ", ".join(names)]
+    lines = [layer_label(view, path, ops)]
+    kinds = list(dict.fromkeys(op.name for op in ops))
+    lines.append(f"{len(ops)} ops: " + ", ".join(kinds) if len(ops) > 1 else "op: " + kinds[0])
     lines += [f"{p.name} {V.shape_text(p.tensor.shape)}" for p in params]
     label = "|".join(_escape(s) for s in lines)
     if rankdir not in ("LR", "RL"):
         label = "{" + label + "}"
-    key = "layer_" + "_".join(path)
     attrs = dict(shape="record", style="filled,bold", fillcolor=OP_COLOR, tooltip="collapsed layer")
-    return _dot_id(key), label, attrs
+    return box_key(path), label, attrs
 
 
 def _dot_id(s):
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in s)
 
 
-def _edges(view, boxes, hidden, active):
-    box_of = _box_of(boxes)
-    pairs = []  # an input used twice by one op (x * x) keeps both arrows; a collapsed layer gets one
+def _edges(view, box_of, hidden, active):
+    pairs, seen = [], set()  # an input used twice by one op (x * x) keeps both arrows; a collapsed layer gets one
     for op in view.ops:
         boxed = op.key in box_of
-        head_op = _dot_id("layer_" + "_".join(box_of[op.key])) if boxed else op.key
+        head_op = box_key(box_of[op.key]) if boxed else op.key
         for i in op.inputs:
-            if i not in hidden and not (boxed and (i.key, head_op) in pairs):
-                pairs.append((i.key, head_op))
-        if op.output is not None and op.output not in hidden and (head_op, op.output.key) not in pairs:
-            pairs.append((head_op, op.output.key))
+            if i in hidden or (boxed and (i.key, head_op) in seen):
+                continue
+            pairs.append((i.key, head_op))
+            seen.add((i.key, head_op))
+        out = op.output
+        if out is not None and out not in hidden and (head_op, out.key) not in seen:
+            pairs.append((head_op, out.key))
+            seen.add((head_op, out.key))
     edges = []
     for tail, head in pairs:
         attrs = {}

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import platform
+import re
+import shutil
 import sys
+import time
 from pathlib import Path
 
 try:
@@ -63,6 +66,37 @@ def _linux_ids():
     return ids
 
 
+def dot_available():
+    """True when graphviz's ``dot`` program is on PATH (pictures can be rendered).
+
+    Everything that does not draw (the steps, the trace, DOT text, the text stepper)
+    works without it.
+    """
+    return shutil.which("dot") is not None
+
+
+def progress(items, total, desc, delay=2.0, file=None):
+    """Iterate ``items`` showing progress only when it takes longer than ``delay`` seconds.
+
+    A tqdm bar (``tqdm.auto``: a widget in notebooks) when tqdm is installed,
+    otherwise a plain line every few seconds.
+    """
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        tqdm = None
+    if tqdm is not None:
+        yield from tqdm(items, total=total, desc=desc, delay=delay, leave=False, file=file)
+        return
+    started = last = time.perf_counter()
+    for k, item in enumerate(items, start=1):
+        yield item
+        now = time.perf_counter()
+        if now - started > delay and now - last > 5.0:
+            print(f"{desc}: {k:,} of {total:,}", file=file or sys.stderr, flush=True)
+            last = now
+
+
 def _no_dot_error():
     return DotNotFoundError(
         "drawing needs the graphviz 'dot' program, which was not found on PATH; "
@@ -93,19 +127,47 @@ class Picture(_Base):
 
     def pipe(self, *args, **kwargs):
         """Render with ``dot`` (as ``graphviz.Digraph.pipe``), raising ``DotNotFoundError`` without it."""
+        nodes = self.source.count("\n\t") - self.source.count(" -> ")
+        if nodes > 1000:  # dot is one call with no progress of its own: say that it is working
+            print(f"viz: laying out about {nodes:,} nodes with dot ...", file=sys.stderr, flush=True)
         try:
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound:
             raise _no_dot_error() from None
+        except graphviz.CalledProcessError as e:
+            message = (e.stderr or b"").decode("utf-8", "replace").strip()
+            raise RuntimeError(f"graphviz's dot could not draw this graph: {message}") from None
 
     def _repr_svg_(self):
-        return self.pipe(format="svg", encoding="utf-8")
+        return fit_width(self.pipe(format="svg", encoding="utf-8"))
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        """Jupyter: the picture as SVG scaled to the cell's width (never above its natural
+        size), and a text fallback; without ``dot``, the install hint and the DOT text."""
+        text = f"<computation graph: {self.source.count(' -> ')} arrows; viz.save(graph, 'graph.svg') writes it>"
+        if not dot_available():
+            return {"text/plain": f"{_no_dot_error()}\n\n{self.source}"}
         try:
-            return {"image/svg+xml": self._repr_svg_()}
+            return {"image/svg+xml": self._repr_svg_(), "text/plain": text}
         except DotNotFoundError as e:
             return {"text/plain": f"{e}\n\n{self.source}"}
+
+
+def fit_width(svg):
+    """An SVG that scales to its container's width: the viewBox kept, ``width="100%"``,
+    and ``max-width`` its natural size (so a small graph is not blown up)."""
+    m = re.search(r"<svg\b[^>]*>", svg)
+    if m is None:
+        return svg
+    tag = m.group(0)
+    width = re.search(r'\swidth="([\d.]+)(pt|px)?"', tag)
+    new = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+    natural = ""
+    if width is not None:
+        px = float(width.group(1)) * (4 / 3 if width.group(2) in (None, "pt") else 1.0)
+        natural = f"max-width:{px:.0f}px;"
+    new = new[:-1].rstrip("/") + f' width="100%" style="{natural}height:auto"' + (" />" if tag.endswith("/>") else ">")
+    return svg[: m.start()] + new + svg[m.end() :]
 
 
 def svg_text(graph):
@@ -139,7 +201,10 @@ def save(graph_or_steps, path):
 
 def _as_graph(obj):
     if hasattr(obj, "picture"):
-        return obj.picture()
+        from .graph import OP_LIMIT, fit_to_limit
+
+        collapse, expand = fit_to_limit(obj.view, False, (), OP_LIMIT, "viz.save")
+        return obj.picture(collapse=collapse, expand=expand) if collapse else obj.picture()
     if graphviz is not None and isinstance(obj, graphviz.Digraph):
         if not isinstance(obj, Picture):
             pic = Picture()
