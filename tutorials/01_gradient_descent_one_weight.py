@@ -1,29 +1,38 @@
-"""Lesson 01: gradient descent on a single weight (worked example G1, slide deck 000).
+# %% [markdown]
+# # Lesson 01: gradient descent on a single weight (worked example G1, slide deck 000)
+#
+# The model is one weight: $y_{pred} = x \cdot w$. Its error on a sample $(x, y)$ is
+# $E = (x w - y)^2$, and gradient descent moves the weight against the slope:
+#
+# $$w \leftarrow w - lr \cdot \frac{dE}{dw} \qquad \text{(the slide's rule: } \frac{dE}{dw} = 2x(xw - y)\text{)}$$
+#
+# Starting from $w = 0.5$ with $lr = 0.1$ and the samples (2, 4), (1, 2), (3, 6), one
+# update per sample, the slide finds $w$ = 1.7, 1.76, 2.192, heading to 2. Here the
+# derivative is never typed in: `E.backward()` computes it, and the slide's
+# formula is only evaluated beside it as a check.
+#
+# Run: `python tutorials/01_gradient_descent_one_weight.py`. It writes the step-by-step
+# backprop page of the first update (open `backprop/index.html`), the computation graph,
+# and a plot of the descent.
 
-The model is one weight: ``y_pred = x * w``. Its error on a sample ``(x, y)`` is
-``E = (x*w - y)^2`` and gradient descent moves the weight against the slope:
-
-    w  <-  w - lr * dE/dw          (the slide's rule: dE/dw = 2x(xw - y))
-
-Starting from w = 0.5 with lr = 0.1 and the samples (2,4), (1,2), (3,6), one
-update per sample, the slide finds w = 1.7, 1.76, 2.192, heading to 2. Here the
-derivative is never typed in: ``E.backward()`` computes it, and the slide's
-formula is only evaluated beside it as a check.
-
-Run:  python tutorials/01_gradient_descent_one_weight.py
-It writes the step-by-step backprop page of the first update (open
-``backprop/index.html``), the computation graph, and a plot of the descent.
-"""
-
+# %%
 import common  # noqa: F401  (puts the repository on sys.path)
-from common import check, done, output_dir
+from common import backprop_page, begin, check, done, graph_picture, picture
 
 import autograd as ag
+import viz
 
 SAMPLES = [(2.0, 4.0), (1.0, 2.0), (3.0, 6.0)]  # (x, y) pairs of y = 2x, in the slide's order
 SLIDE_WEIGHTS = [0.5, 1.7, 1.76, 2.192]
 
+# %% [markdown]
+# ## The error of one sample, as a graph
+#
+# Each operation the forward pass runs is recorded: $y_{pred} = x w$, the residual
+# $y_{pred} - y$, and its square $E$. `backward()` walks that graph back from $E$ to $w$.
 
+
+# %%
 def squared_error(w, x, y):
     """E = (y_pred - y)^2 with y_pred = x * w, as a graph of named tensors (residual = y_pred - y)."""
     x = ag.tensor(x, dtype=w.dtype, name="x")
@@ -45,6 +54,14 @@ def gradient_of_error(w_value, x, y):
     return error.item(), w.grad.item()
 
 
+# %% [markdown]
+# ## Stochastic gradient descent: one update per sample
+#
+# $w \leftarrow w - lr \cdot dE/dw$, with $dE/dw$ from `backward()`. The slide's hand-derived
+# $2x(xw - y)$ is kept only to check the engine.
+
+
+# %%
 def gradient_descent_one_weight(w0=0.5, lr=0.1, samples=SAMPLES, passes=1):
     """Stochastic gradient descent, one update per sample: w <- w - lr * dE/dw.
 
@@ -64,71 +81,87 @@ def slide_rule(w, x, y):
     return 2 * x * (x * w - y)
 
 
-def plot_descent(weights, samples, path):
+def plot_descent(weights, samples, save):
     """The total error over the samples as a function of w, with the weights visited marked on it."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
 
+    from viz import plots
+
     ws = np.linspace(-0.5, 3.5, 200)
-    total = sum((x * ws - y) ** 2 for x, y in samples)
+    total = lambda w: sum((x * w - y) ** 2 for x, y in samples)  # noqa: E731
     visited = np.array(weights)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(ws, total, label="total error  sum (x w - y)^2")
-    ax.plot(
-        visited, sum((x * visited - y) ** 2 for x, y in samples), "o-", color="crimson", label="w after each update"
-    )
-    for w in weights[:4]:
-        ax.annotate(f"{w:g}", (w, sum((x * w - y) ** 2 for x, y in samples)), textcoords="offset points", xytext=(5, 8))
+    fig = plots.figure(6.5, 4.2)
+    ax = fig.subplots()
+    ax.plot(ws, total(ws), label="total error  sum (x w - y)^2")
+    ax.plot(visited, total(visited), "o-", color="crimson", label="w after each update")
+    # 1.7 and 1.76 lie almost on top of each other: their labels go to opposite sides
+    offsets = [(6, 6), (-52, 14), (6, -16), (6, 8)]
+    for w, offset in zip(weights[:4], offsets):
+        ax.annotate(f"w = {w:g}", (w, total(w)), textcoords="offset points", xytext=offset, fontsize=9)
     ax.set_xlabel("weight w")
     ax.set_ylabel("error E")
     ax.set_title("Gradient descent on one weight (lr = 0.1)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("01_gradient_descent_one_weight")
-    lr = 0.1
-    print("Gradient descent on one weight: y_pred = x*w, E = (x*w - y)^2, lr = 0.1, w starts at 0.5\n")
-    weights, grads = gradient_descent_one_weight(0.5, lr)
-    for (x, y), w, g, w_new in zip(SAMPLES, weights, grads, weights[1:]):
-        error, _ = gradient_of_error(w, x, y)
-        print(f"sample (x, y) = ({x:g}, {y:g}),  w = {w:g}")
-        print(f"  forward:  y_pred = {x:g}*{w:g} = {x * w:g},  E = ({x * w:g} - {y:g})^2 = {error:g}")
-        print(f"  backward: E.backward() gives dE/dw = {g:g}")
-        check("dE/dw against the slide's rule 2x(xw - y)", g, slide_rule(w, x, y), tol=1e-12)
-        print(f"  update:   w <- {w:g} - {lr:g} * ({g:g}) = {w_new:g}\n")
-    check("weights after each update", weights, SLIDE_WEIGHTS, tol=1e-9)
+# %% [markdown]
+# ## Run the lesson
+#
+# The cells below run the lesson (the tests import the definitions above without running it).
 
-    more, _ = gradient_descent_one_weight(0.5, lr, passes=5)
-    print(f"\nFive passes over the three samples: w = {more[-1]:.6f}")
-    check("w heads to 2 (the slope of y = 2x)", more[-1], 2.0, tol=1e-3)
+# %%
+out = begin(__name__, "01_gradient_descent_one_weight")
+lr = 0.1
+print("Gradient descent on one weight: y_pred = x*w, E = (x*w - y)^2, lr = 0.1, w starts at 0.5\n")
+weights, grads = gradient_descent_one_weight(0.5, lr)
+for (x, y), w, g, w_new in zip(SAMPLES, weights, grads, weights[1:]):
+    error, _ = gradient_of_error(w, x, y)
+    print(f"sample (x, y) = ({x:g}, {y:g}),  w = {w:g}")
+    print(f"  forward:  y_pred = {x:g}*{w:g} = {x * w:g},  E = ({x * w:g} - {y:g})^2 = {error:g}")
+    print(f"  backward: E.backward() gives dE/dw = {g:g}")
+    check("dE/dw against the slide's rule 2x(xw - y)", g, slide_rule(w, x, y), tol=1e-12, source="slide's rule")
+    print(f"  update:   w <- {w:g} - {lr:g} * ({g:g}) = {w_new:g}\n")
+check("weights after each update", weights, SLIDE_WEIGHTS, tol=1e-9)
 
-    import viz
+# %% [markdown]
+# More passes over the same three samples: $w$ settles at 2, the slope of $y = 2x$.
 
-    w = ag.tensor(0.5, requires_grad=True, dtype="float64", name="w")
-    error = squared_error(w, *SAMPLES[0])
-    viz.save(viz.draw_graph(error), out / "graph_before_backward.svg")
-    error.backward(retain_graph=True)  # keep the graph so it can be drawn with its gradients
-    viz.save(viz.draw_graph(error), out / "graph_after_backward.svg")
+# %%
+more, _ = gradient_descent_one_weight(0.5, lr, passes=5)
+print(f"Five passes over the three samples: w = {more[-1]:.6f}")
+check("w heads to 2 (the slope of y = 2x)", more[-1], 2.0, tol=1e-3)
+picture(plot_descent, weights, SAMPLES, save=out / "descent.png")
 
-    print("\nThe first update, step by step through the engine's own backward pass:")
-    w = ag.tensor(0.5, requires_grad=True, dtype="float64", name="w")
-    viz.trace(squared_error(w, *SAMPLES[0]))  # prints the table: op, upstream gradient, local rule, gradient sent
+# %% [markdown]
+# ## The computation graph, before and after `backward()`
+#
+# Each node is a tensor; after the backward pass each one also holds its gradient $dE/d\cdot$.
+# (Drawing needs Graphviz's `dot` program; without it the lesson says so and carries on.)
 
-    w = ag.tensor(0.5, requires_grad=True, dtype="float64", name="w")
-    page = viz.render_backprop(squared_error(w, *SAMPLES[0]), out / "backprop")
+# %%
+w = ag.tensor(0.5, requires_grad=True, dtype="float64", name="w")
+error = squared_error(w, *SAMPLES[0])
+graph_picture(lambda: viz.draw_graph(error), out / "graph_before_backward.svg")
+
+# %%
+error.backward(retain_graph=True)  # keep the graph so it can be drawn with its gradients
+graph_picture(lambda: viz.draw_graph(error), out / "graph_after_backward.svg")
+
+# %% [markdown]
+# ## The first update, step by step through the engine's own backward pass
+#
+# Each row: the operation, the gradient arriving from above (upstream), the op's local
+# rule, and the gradient it sends to its inputs (the chain rule, one step at a time).
+
+# %%
+w = ag.tensor(0.5, requires_grad=True, dtype="float64", name="w")
+steps = viz.trace(squared_error(w, *SAMPLES[0]))  # runs backward, prints each step: op, upstream, rule, sent
+steps
+
+# %%
+w = ag.tensor(0.5, requires_grad=True, dtype="float64", name="w")
+page = backprop_page(lambda: squared_error(w, *SAMPLES[0]), out / "backprop")
+if page is not None:
     print(f"Backprop stepper, one frame per backward step (open in a browser): {page}")
-    check("w.grad after the stepper's backward pass", w.grad.item(), slide_rule(0.5, *SAMPLES[0]), tol=1e-12)
-
-    plot_descent(weights, SAMPLES, out / "descent.png")
-    done(out)
-
-
-if __name__ == "__main__":
-    main()
+done(out)

@@ -1,24 +1,27 @@
-"""Lesson 03: linear regression by gradient descent (worked example G2, slide deck 003).
+# %% [markdown]
+# # Lesson 03: linear regression by gradient descent (worked example G2, slide deck 003)
+#
+# The slide solves $y = a x + b$ through (2, 5) and (4, 9) by algebra:
+# $a = (9 - 5) / 2 = 2$, $b = 5 - 2 \cdot 2 = 1$. Gradient descent finds the same line
+# without any algebra, only from the gradient of the mean squared error
+#
+# $$L(a, b) = \frac{1}{N} \sum_i (a x_i + b - y_i)^2, \qquad
+# a \leftarrow a - lr \frac{\partial L}{\partial a}, \quad b \leftarrow b - lr \frac{\partial L}{\partial b}$$
+#
+# (both derivatives from `L.backward()`).
+#
+# Run: `python tutorials/03_linear_regression.py [--fast]` (writes the loss curve and the fitted line)
 
-The slide solves ``y = a*x + b`` through (2, 5) and (4, 9) by algebra:
-a = (9 - 5) / 2 = 2, b = 5 - 2*2 = 1. Gradient descent finds the same line
-without any algebra, only from the gradient of the mean squared error
-
-    L(a, b) = 1/N * sum_i (a*x_i + b - y_i)^2
-
-    a <- a - lr * dL/da,   b <- b - lr * dL/db      (both from L.backward())
-
-Run:  python tutorials/03_linear_regression.py [--fast]   (writes the loss curve and the fitted line)
-"""
-
+# %%
 import common  # noqa: F401  (puts the repository on sys.path)
-from common import FAST, check, done, output_dir
+from common import FAST, begin, check, done, picture
 
 import autograd as ag
 
 POINTS = [(2.0, 5.0), (4.0, 9.0)]  # the slide's two samples (x, y)
 
 
+# %%
 def fit_line(points=POINTS, lr=0.05, steps=2000):
     """Gradient descent on the slope a and intercept b, both starting at 0.
 
@@ -48,15 +51,14 @@ def solve_by_algebra(points=POINTS):
     return a, y1 - a * x1
 
 
-def plot_fit(a, b, losses, path):
+def plot_fit(a, b, losses, save):
     """Loss per step (log scale) and the two points with the fitted line."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    from viz import plots
+
+    fig = plots.figure(10, 4)
+    ax1, ax2 = fig.subplots(1, 2)
     ax1.semilogy(losses)
     ax1.set_xlabel("step")
     ax1.set_ylabel("mean squared error")
@@ -68,29 +70,28 @@ def plot_fit(a, b, losses, path):
     ax2.set_ylabel("y")
     ax2.set_title("Fitted line")
     ax2.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("03_linear_regression")
-    lr, steps = 0.05, (1200 if FAST else 2000)
-    print(f"Fit y = a*x + b through {POINTS} by gradient descent (lr = {lr}, {steps} steps, a = b = 0 at first)\n")
-    a, b, losses = fit_line(lr=lr, steps=steps)
-    for step in (0, 10, 100, 1000, steps - 1):
-        print(f"  step {step:5d}: loss {losses[step]:.3e}")
-    slide_a, slide_b = solve_by_algebra()
-    print(f"\nThe slide, by algebra: a = (9-5)/2 = {slide_a:g}, b = 5 - 2*2 = {slide_b:g}")
-    check("slope a", a, slide_a, tol=1e-3)
-    check("intercept b", b, slide_b, tol=1e-3)
-    print(
-        "\nThe loss falls fast at first, then slowly: the two parameters pull in different\n"
-        "directions (x is never near 0, so a and b are entangled). Centering x would speed it up."
-    )
-    plot_fit(a, b, losses, out / "linear_regression.png")
-    done(out)
+# %% [markdown]
+# ## Run the lesson
 
+# %%
+out = begin(__name__, "03_linear_regression")
+lr, steps = 0.05, (1200 if FAST else 2000)
+print(f"Fit y = a*x + b through {POINTS} by gradient descent (lr = {lr}, {steps} steps, a = b = 0 at first)\n")
+a, b, losses = fit_line(lr=lr, steps=steps)
+for step in (0, 10, 100, 1000, steps - 1):
+    print(f"  step {step:5d}: loss {losses[step]:.3e}")
+slide_a, slide_b = solve_by_algebra()
+print(f"\nThe slide, by algebra: a = (9-5)/2 = {slide_a:g}, b = 5 - 2*2 = {slide_b:g}")
+check("slope a", a, slide_a, tol=1e-3)
+check("intercept b", b, slide_b, tol=1e-3)
 
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# The loss falls fast at first, then slowly: the two parameters pull in different
+# directions ($x$ is never near 0, so $a$ and $b$ are entangled). Centering $x$ would speed it up.
+
+# %%
+picture(plot_fit, a, b, losses, save=out / "linear_regression.png")
+done(out)

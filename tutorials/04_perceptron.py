@@ -1,22 +1,22 @@
-"""Lesson 04: the perceptron learning rule (worked example G4, slide decks 001 and 003).
+# %% [markdown]
+# # Lesson 04: the perceptron learning rule (worked example G4, slide decks 001 and 003)
+#
+# A perceptron computes $\text{output} = \text{step}(w \cdot x + b)$ with step(v) = 1 if v > 0 else 0,
+# and learns one sample at a time with the perceptron learning rule:
+#
+# $$w \leftarrow w + lr \,(\text{target} - \text{output})\, x, \qquad b \leftarrow b + lr\,(\text{target} - \text{output})$$
+#
+# Nothing changes when the output is right. On a linearly separable set (AND, OR)
+# the rule stops making mistakes after a few epochs (the perceptron convergence
+# theorem). On XOR no straight line separates the classes, so every epoch makes at
+# least one mistake, forever: this is why networks need hidden layers and
+# non-linear activations (lesson 05).
+#
+# Run: `python tutorials/04_perceptron.py` (writes the decision lines and the mistakes per epoch)
 
-A perceptron computes ``output = step(w . x + b)`` with step(v) = 1 if v > 0 else 0,
-and learns one sample at a time with the perceptron learning rule:
-
-    w <- w + lr * (target - output) * x
-    b <- b + lr * (target - output)
-
-Nothing changes when the output is right. On a linearly separable set (AND, OR)
-the rule stops making mistakes after a few epochs (the perceptron convergence
-theorem). On XOR no straight line separates the classes, so every epoch makes at
-least one mistake, forever: this is why networks need hidden layers and
-non-linear activations (lesson 05).
-
-Run:  python tutorials/04_perceptron.py   (writes the decision lines and the mistakes per epoch)
-"""
-
+# %%
 import common  # noqa: F401  (puts the repository on sys.path)
-from common import check, done, output_dir
+from common import begin, check, done, holds, picture
 
 import autograd as ag
 
@@ -25,6 +25,7 @@ GATES = {"AND": [0.0, 0.0, 0.0, 1.0], "OR": [0.0, 1.0, 1.0, 1.0], "XOR": [0.0, 1
 MAX_EPOCHS = 100
 
 
+# %%
 def step(v):
     """The step activation: 1 where v > 0, else 0 (as a float tensor)."""
     return (v > 0).astype(v.dtype)
@@ -64,20 +65,22 @@ def train_perceptron(inputs, targets, lr=0.1, max_epochs=MAX_EPOCHS):
     }
 
 
-def plot_perceptrons(results, path):
-    """One panel per gate: the four points coloured by target, and the learned line w.x + b = 0."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def plot_perceptrons(results, save):
+    """One panel per gate: the four points by target (legend), and the learned line w.x + b = 0."""
     import numpy as np
 
-    fig, axes = plt.subplots(1, len(results) + 1, figsize=(4 * (len(results) + 1), 3.8))
+    from viz import plots
+
+    fig = plots.figure(4 * (len(results) + 1), 4.0)
+    axes = fig.subplots(1, len(results) + 1)
     xs = np.linspace(-0.5, 1.5, 10)
     pts = np.array(INPUTS)
     for ax, (gate, r) in zip(axes, results.items()):
         tgt = np.array(GATES[gate])
-        ax.scatter(pts[:, 0], pts[:, 1], c=tgt, cmap="coolwarm", s=120, edgecolors="black", vmin=0, vmax=1)
+        for value, colour, marker in ((0, "royalblue", "o"), (1, "crimson", "s")):
+            chosen = pts[tgt == value]
+            ax.scatter(chosen[:, 0], chosen[:, 1], c=colour, marker=marker, s=120, edgecolors="black",
+                       label=f"target {value}")  # fmt: skip
         (w1, w2), b = r["weights"], r["bias"]
         if abs(w2) > 1e-12:
             ax.plot(xs, -(w1 * xs + b) / w2, "k--", label="w.x + b = 0")
@@ -89,6 +92,7 @@ def plot_perceptrons(results, path):
         ax.set_ylim(-0.5, 1.5)
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
+        ax.legend(fontsize=7, loc="upper left")
     ax = axes[-1]
     for gate, r in results.items():
         ax.plot(range(1, r["epochs"] + 1), r["mistakes"], marker=".", label=gate)
@@ -96,33 +100,32 @@ def plot_perceptrons(results, path):
     ax.set_ylabel("mistakes in the epoch")
     ax.set_title("Mistakes per epoch", fontsize=10)
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("04_perceptron")
-    print("Perceptron learning rule: w <- w + lr*(target - output)*x,  b <- b + lr*(target - output)")
-    print(f"step activation, lr = 0.1, weights start at 0, at most {MAX_EPOCHS} epochs\n")
-    results = {gate: train_perceptron(INPUTS, targets) for gate, targets in GATES.items()}
-    for gate, r in results.items():
-        print(f"{gate}: mistakes per epoch {r['mistakes'][:12]}{' ...' if r['epochs'] > 12 else ''}")
-        print(f"     w = {r['weights']}, b = {r['bias']:.2f}, outputs {r['outputs']} vs targets {GATES[gate]}")
-    print()
-    for gate in ("AND", "OR"):
-        r = results[gate]
-        check(f"{gate} converges (1 = yes)", r["converged"], 1)
-        check(f"{gate}: every output right after training", r["outputs"], GATES[gate], source="targets")
-    check("XOR never converges (converged: 0 = no)", results["XOR"]["converged"], 0)
-    check(f"XOR: a mistake in every one of the {MAX_EPOCHS} epochs", min(results["XOR"]["mistakes"]) > 0, 1)
-    print(
-        "\nAND and OR can be cut by one straight line, so the rule finds one. XOR cannot:\n"
-        "(0,1) and (1,0) are on one side, (0,0) and (1,1) on the other, and no line does that."
-    )
-    plot_perceptrons(results, out / "perceptron.png")
-    done(out)
+# %% [markdown]
+# ## Run the lesson: AND, OR and XOR
 
+# %%
+out = begin(__name__, "04_perceptron")
+print("Perceptron learning rule: w <- w + lr*(target - output)*x,  b <- b + lr*(target - output)")
+print(f"step activation, lr = 0.1, weights start at 0, at most {MAX_EPOCHS} epochs\n")
+results = {gate: train_perceptron(INPUTS, targets) for gate, targets in GATES.items()}
+for gate, r in results.items():
+    print(f"{gate}: mistakes per epoch {r['mistakes'][:12]}{' ...' if r['epochs'] > 12 else ''}")
+    print(f"     w = {r['weights']}, b = {r['bias']:.2f}, outputs {r['outputs']} vs targets {GATES[gate]}")
+print()
+for gate in ("AND", "OR"):
+    r = results[gate]
+    holds(f"{gate} converges (an epoch without a mistake)", r["converged"])
+    check(f"{gate}: every output right after training", r["outputs"], GATES[gate], source="targets")
+holds(f"XOR never converges in {MAX_EPOCHS} epochs", not results["XOR"]["converged"])
+holds(f"XOR: a mistake in every one of the {MAX_EPOCHS} epochs", min(results["XOR"]["mistakes"]) > 0)
 
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# AND and OR can be cut by one straight line, so the rule finds one. XOR cannot:
+# (0,1) and (1,0) are on one side, (0,0) and (1,1) on the other, and no line does that.
+
+# %%
+picture(plot_perceptrons, results, save=out / "perceptron.png")
+done(out)

@@ -1,33 +1,43 @@
-"""Lesson 07: backpropagation through a 4-4-2 network, checked number by number (G7, slide deck 004).
+# %% [markdown]
+# # Lesson 07: backpropagation through a 4-4-2 network, checked number by number (G7, slide deck 004)
+#
+# The slide's network has 4 inputs, a hidden layer of 4 nodes and 2 outputs, each
+# layer $Y = f(W X + b)$ with an activation $f$ (here the sigmoid), and the loss
+#
+# $$L(w, b) = \frac{1}{2} \sum (Y - Y')^2 \qquad (Y \text{ predicted}, Y' \text{ the true labels})$$
+#
+# `L.backward()` gives $dL/dw$ for every one of the 30 weights and biases. Three
+# independent ways of getting the same numbers are compared with it:
+#
+# 1. central differences: nudge one weight by $\pm\epsilon$ and watch $L$,
+#    $dL/dw \approx (L(w + \epsilon) - L(w - \epsilon)) / (2 \epsilon)$, for every weight in turn;
+# 2. the chain rule written out by hand for this network (the "delta rule"):
+#    $\delta_2 = (Y - Y') \odot Y (1 - Y)$, $dL/dW_2 = \delta_2 H^T$, $dL/db_2 = \sum \delta_2$;
+#    $\delta_1 = (W_2^T \delta_2) \odot H (1 - H)$, $dL/dW_1 = \delta_1 X^T$, $dL/db_1 = \sum \delta_1$;
+# 3. `autograd.gradcheck` (random upstream gradients, float64).
+#
+# The slide states the method, not numbers: each check names what it compares with.
+#
+# Run: `python tutorials/07_backprop_4_4_2.py` (writes the network's computation graph)
 
-The slide's network has 4 inputs, a hidden layer of 4 nodes and 2 outputs, each
-layer ``Y = f(W X + b)`` with an activation f (here the sigmoid), and the loss
-
-    L(w, b) = 1/2 * sum (Y - Y')^2          (Y predicted, Y' the true labels)
-
-``L.backward()`` gives dL/dw for every one of the 30 weights and biases. Three
-independent ways of getting the same numbers are compared with it:
-
-1. central differences: nudge one weight by +-eps and watch L,
-   dL/dw ~ (L(w + eps) - L(w - eps)) / (2 eps), for every weight in turn;
-2. the chain rule written out by hand for this network (the "delta rule"):
-   delta2 = (Y - Y') * Y (1 - Y),   dL/dW2 = delta2 H^T,   dL/db2 = sum delta2
-   delta1 = (W2^T delta2) * H (1 - H),   dL/dW1 = delta1 X^T,   dL/db1 = sum delta1
-3. ``autograd.gradcheck`` (random upstream gradients, float64).
-
-Run:  python tutorials/07_backprop_4_4_2.py   (writes the network's computation graph)
-"""
+# %%
 
 import common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
-from common import check, done, output_dir
+from common import begin, check, done, graph_picture, holds
 
 import autograd as ag
 import autograd.functional as F
+import viz
 
 PARAMETER_NAMES = ["W1", "b1", "W2", "b2"]
 
 
+# %% [markdown]
+# ## The network, its loss, and four ways to its gradients
+
+
+# %%
 def make_problem(samples=3, seed=0):
     """Inputs X (4, samples) as columns, true labels Y' (2, samples) and the parameters, all float64.
 
@@ -107,47 +117,45 @@ def passes_gradcheck(x, y_true, params):
     return ag.gradcheck(lambda *ps: forward(x, y_true, *ps)[0], list(params.values()))
 
 
-def main():
-    out = output_dir("07_backprop_4_4_2")
-    x, y_true, params = make_problem()
-    loss = forward(x, y_true, *params.values())[0]
-    print(f"4-4-2 network, sigmoid activations, {x.shape[1]} samples; L = 1/2 sum (Y - Y')^2 = {loss.item():.6f}\n")
-    backprop = backprop_gradients(x, y_true, params)
-    numeric = numerical_gradients(x, y_true, params)
-    by_hand = delta_rule_gradients(x, y_true, params)
+# %% [markdown]
+# ## Run the lesson
 
-    print("dL/dW2 element by element (backward | central differences | delta rule):")
-    for (i, j), g in np.ndenumerate(backprop["W2"]):
-        print(f"  W2[{i},{j}]  {g:+.10f} | {numeric['W2'][i, j]:+.10f} | {by_hand['W2'][i, j]:+.10f}")
-    print()
-    count = 0
-    for name in PARAMETER_NAMES:
-        count += backprop[name].size
-        check(
-            f"dL/d{name} {backprop[name].shape}: central differences",
-            backprop[name],
-            numeric[name],
-            tol=1e-8,
-            source="numerical",
-        )
-        check(f"dL/d{name}: the delta rule", backprop[name], by_hand[name], tol=1e-12, source="delta rule")
-    check("weights and biases checked (16 + 4 + 8 + 2)", count, 30, source="4-4-2 network")
-    check(
-        "autograd.gradcheck with random upstream gradients (1 = pass)",
-        passes_gradcheck(x, y_true, params),
-        1,
-        source="gradcheck",
-    )
+# %%
+out = begin(__name__, "07_backprop_4_4_2")
+x, y_true, params = make_problem()
+loss = forward(x, y_true, *params.values())[0]
+print(f"4-4-2 network, sigmoid activations, {x.shape[1]} samples; L = 1/2 sum (Y - Y')^2 = {loss.item():.6f}\n")
+backprop = backprop_gradients(x, y_true, params)
+numeric = numerical_gradients(x, y_true, params)
+by_hand = delta_rule_gradients(x, y_true, params)
 
-    import viz
+print("dL/dW2 element by element (backward | central differences | delta rule):")
+for (i, j), g in np.ndenumerate(backprop["W2"]):
+    print(f"  W2[{i},{j}]  {g:+.10f} | {numeric['W2'][i, j]:+.10f} | {by_hand['W2'][i, j]:+.10f}")
 
-    for p in params.values():
-        p.zero_grad()
-    loss = forward(x, y_true, *params.values())[0]
-    loss.backward(retain_graph=True)
-    viz.save(viz.draw_graph(loss), out / "network_graph.svg")
-    done(out)
+# %% [markdown]
+# Every parameter's gradient, against central differences and the delta rule:
 
+# %%
+count = 0
+for name in PARAMETER_NAMES:
+    count += backprop[name].size
+    check(f"dL/d{name} {backprop[name].shape}: central differences", backprop[name], numeric[name], tol=1e-8,
+          source="numerical")  # fmt: skip
+    check(f"dL/d{name}: the delta rule", backprop[name], by_hand[name], tol=1e-12, source="delta rule")
+check("weights and biases checked (16 + 4 + 8 + 2)", count, 30, source="4-4-2 network")
+holds("autograd.gradcheck with random upstream gradients passes", passes_gradcheck(x, y_true, params))
 
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# ## The network's computation graph, with its gradients
+#
+# (Drawing needs Graphviz's `dot` program; without it the lesson says so and carries on.)
+
+# %%
+for p in params.values():
+    p.zero_grad()
+loss = forward(x, y_true, *params.values())[0]
+loss.backward(retain_graph=True)
+graph = graph_picture(lambda: viz.draw_graph(loss), out / "network_graph.svg")
+done(out)
+graph

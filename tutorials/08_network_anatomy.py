@@ -1,24 +1,26 @@
-"""Lesson 08: what a network is made of, and how data flows through training (A1, A2, A4; deck 003).
+# %% [markdown]
+# # Lesson 08: what a network is made of, and how data flows through training (A1, A2, A4; deck 003)
+#
+# * **A1, weights and biases**: a dense layer with $n$ inputs and $m$ nodes holds $n \cdot m$ weights
+#   (one per connection) and $m$ biases (one per node). For 3 inputs, hidden layers of
+#   4, 5 and 3 nodes and 2 outputs, `nn.summary` counts them from the layers themselves.
+# * **A2, batches and epochs**: one epoch sends every training sample through the network
+#   once, in batches; batches per epoch = $\lceil \text{samples} / \text{batch size} \rceil$, and every batch
+#   is one iteration (one parameter update). Counted here by iterating a real `nn.data.DataLoader`.
+# * **A4**, splitting the data 80:10:10 into training, validation and test sets with
+#   `nn.data.train_val_test_split`: the sizes add up and no sample is in two sets.
+#
+# Run: `python tutorials/08_network_anatomy.py` (writes the network's graph and a picture of the split)
 
-* A1, weights and biases: a dense layer with n inputs and m nodes holds n*m weights
-  (one per connection) and m biases (one per node). For 3 inputs, hidden layers of
-  4, 5 and 3 nodes and 2 outputs, ``nn.summary`` counts them from the layers themselves.
-* A2, batches and epochs: one epoch sends every training sample through the network
-  once, in batches; batches per epoch = ceil(samples / batch size), and every batch
-  is one iteration (one parameter update). Counted here by iterating a real
-  ``nn.data.DataLoader``.
-* A4, splitting the data 80:10:10 into training, validation and test sets with
-  ``nn.data.train_val_test_split``: the sizes add up and no sample is in two sets.
-
-Run:  python tutorials/08_network_anatomy.py   (writes the network's graph and a picture of the split)
-"""
+# %%
 
 import common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
-from common import check, done, output_dir
+from common import begin, check, done, graph_picture, holds, picture
 
 import autograd as ag
 import nn
+import viz
 from nn.data import DataLoader, TensorDataset, train_val_test_split
 
 LAYER_SIZES = [3, 4, 5, 3, 2]  # inputs, hidden layers 1-3, outputs (deck 003, "Weights and Biases for a Layer")
@@ -26,6 +28,7 @@ SLIDE_COUNTS = [(12, 4), (20, 5), (15, 3), (6, 2)]
 SLIDE_TOTALS = (53, 14)
 
 
+# %%
 def build_network(sizes=LAYER_SIZES):
     """Dense layers between consecutive sizes, ReLU between them (activations add no parameters)."""
     layers = []
@@ -67,66 +70,75 @@ def split_80_10_10(samples=1000):
     return np.asarray(id_train), np.asarray(id_val), np.asarray(id_test)
 
 
-def plot_split(parts, path):
-    """Which set each sample id landed in."""
-    import matplotlib
+def plot_split(parts, save):
+    """Which set each sample id landed in: one colour per set, named in the legend."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from viz import plots
 
+    names, colours = ("train", "validation", "test"), ("#4c72b0", "#dd8452", "#55a868")
     n = sum(len(p) for p in parts)
     where = np.zeros(n)
     for k, p in enumerate(parts):
         where[p] = k
-    fig, ax = plt.subplots(figsize=(8, 1.8))
-    ax.imshow(where[None, :], aspect="auto", cmap="viridis", interpolation="nearest")
+    fig = plots.figure(9, 2.6)
+    ax = fig.subplots()
+    ax.imshow(where[None, :], aspect="auto", cmap=ListedColormap(colours), vmin=0, vmax=2, interpolation="nearest")
     ax.set_yticks([])
     ax.set_xlabel("sample id")
-    sizes = ", ".join(f"{name} {len(p)}" for name, p in zip(("train", "validation", "test"), parts))
-    ax.set_title(f"80:10:10 split, shuffled: {sizes}")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    ax.set_title("80:10:10 split, shuffled: each sample id coloured by the set it landed in")
+    sizes = [f"{name} ({len(p)})" for name, p in zip(names, parts)]
+    fig.legend(handles=[Patch(color=c, label=s) for c, s in zip(colours, sizes)], loc="outside lower center",
+               ncol=3, fontsize=9)  # fmt: skip
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("08_network_anatomy")
-    print("A1: weights and biases of a 3 -> 4 -> 5 -> 3 -> 2 network (deck 003)\n")
-    summary, per_layer = count_weights_and_biases()
-    print(summary)
-    print()
-    for i, (n_in, n_out) in enumerate(zip(LAYER_SIZES[:-1], LAYER_SIZES[1:])):
-        print(f"  layer {i + 1}: {n_in} inputs x {n_out} nodes = {n_in * n_out} weights, {n_out} biases")
-    check("(weights, biases) per layer", per_layer, SLIDE_COUNTS)
-    check("total weights, total biases", (summary.total_weights, summary.total_biases), SLIDE_TOTALS)
+# %% [markdown]
+# ## A1: weights and biases of a 3 -> 4 -> 5 -> 3 -> 2 network
 
-    print("\nA2: 1000 samples, batch size 128, 50 epochs (deck 003)")
-    batches, sizes, iterations = epoch_arithmetic()
-    print(f"  one epoch's batch sizes: {sizes}  (the last batch holds the {sizes[-1]} samples left over)")
-    check("batches per epoch = ceil(1000/128)", batches, 8)
-    check("batches actually seen in one epoch", len(sizes), 8)
-    check("every sample seen once per epoch", sum(sizes), 1000)
-    check("iterations over 50 epochs = 8 * 50", iterations, 400)
+# %%
+out = begin(__name__, "08_network_anatomy")
+summary, per_layer = count_weights_and_biases()
+print(summary)
+print()
+for i, (n_in, n_out) in enumerate(zip(LAYER_SIZES[:-1], LAYER_SIZES[1:])):
+    print(f"  layer {i + 1}: {n_in} inputs x {n_out} nodes = {n_in * n_out} weights, {n_out} biases")
+check("(weights, biases) per layer", per_layer, SLIDE_COUNTS)
+check("total weights, total biases", (summary.total_weights, summary.total_biases), SLIDE_TOTALS)
 
-    print("\nA4: the usual 80:10:10 split into training, validation and test sets (deck 003)")
-    parts = split_80_10_10()
-    sizes = [len(p) for p in parts]
-    print(f"  sizes: train {sizes[0]}, validation {sizes[1]}, test {sizes[2]}")
-    check("sizes 80:10:10 of 1000", sizes, [800, 100, 100])
-    check("sizes add up to 1000", sum(sizes), 1000)
-    every = np.concatenate(parts)
-    check("no sample in two sets (distinct ids)", len(np.unique(every)), 1000)
+# %% [markdown]
+# ## A2: 1000 samples, batch size 128, 50 epochs
 
-    model = build_network()
-    x = ag.randn(1, 3)
-    x.name = "x"
-    graph_file = out / "network_graph.svg"
-    import viz
+# %%
+batches, sizes, iterations = epoch_arithmetic()
+print(f"  one epoch's batch sizes: {sizes}  (the last batch holds the {sizes[-1]} samples left over)")
+check("batches per epoch = ceil(1000/128) (len(loader))", batches, 8)
+check("batches actually drawn in one epoch", len(sizes), 8)
+check("samples seen in one epoch (every sample once)", sum(sizes), 1000, source="data set size")
+check("iterations over 50 epochs = 8 * 50", iterations, 400)
 
-    viz.save(viz.draw_graph(model(x)), graph_file)
-    plot_split(parts, out / "split.png")
-    done(out)
+# %% [markdown]
+# ## A4: the usual 80:10:10 split into training, validation and test sets
 
+# %%
+parts = split_80_10_10()
+sizes = [len(p) for p in parts]
+print(f"  sizes: train {sizes[0]}, validation {sizes[1]}, test {sizes[2]}")
+check("sizes 80:10:10 of 1000", sizes, [800, 100, 100], source="80:10:10 of 1000")
+holds("the sizes add up to 1000", sum(sizes) == 1000)
+holds("no sample is in two sets (1000 distinct ids)", len(np.unique(np.concatenate(parts))) == 1000)
+picture(plot_split, parts, save=out / "split.png")
 
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# ## The network's computation graph
+#
+# (Drawing needs Graphviz's `dot` program; without it the lesson says so and carries on.)
+
+# %%
+model = build_network()
+x = ag.randn(1, 3)
+x.name = "x"
+graph = graph_picture(lambda: viz.draw_graph(model(x)), out / "network_graph.svg")
+done(out)
+graph

@@ -1,23 +1,28 @@
-"""Lesson 10: activation functions and their derivatives (worked example A6, decks 001, 003, 004).
+# %% [markdown]
+# # Lesson 10: activation functions and their derivatives (worked example A6, decks 001, 003, 004)
+#
+# Activations bring the non-linearity (lesson 05). Backpropagation multiplies by
+# their derivatives, so the shape of f'(x) decides how well gradients flow:
+#
+# | activation | formula | output | derivative |
+# |---|---|---|---|
+# | sigmoid | $s(x) = 1 / (1 + e^{-x})$ | 0 to 1 | $s(x)(1 - s(x))$, at most 1/4 |
+# | tanh | $\tanh(x)$ | -1 to +1 | $1 - \tanh(x)^2$ |
+# | ReLU | $\max(0, x)$ | 0 if $x < 0$, else $x$ | 0 for $x < 0$, 1 for $x > 0$ (a "dead" unit gets 0) |
+# | leaky ReLU (deck 004) | $\max(a x, x)$, $0 < a < 1$ | | $a$ for $x < 0$, 1 for $x > 0$ |
+# | softmax | $e^{z_i} / \sum_j e^{z_j}$ | probabilities summing to 1 | $\partial s_i / \partial z_j = s_i (\delta_{ij} - s_j)$ |
+#
+#
+# Each derivative here is computed by autograd (``backward()``), then compared with
+# the formula above.
+#
+# Run:  python tutorials/10_activation_functions.py   (writes a plot of each function and its derivative)
 
-Activations bring the non-linearity (lesson 05). Backpropagation multiplies by
-their derivatives, so the shape of f'(x) decides how well gradients flow:
 
-    sigmoid     s(x) = 1 / (1 + e^-x)        output 0 to 1      s'(x) = s(x) (1 - s(x))   (at most 1/4)
-    tanh        tanh(x)                      output -1 to +1    1 - tanh(x)^2
-    ReLU        max(0, x)                    0 if x < 0, else x 0 for x < 0, 1 for x > 0  (a "dead" unit gets 0)
-    leaky ReLU  max(a x, x), 0 < a < 1       (deck 004)         a for x < 0, 1 for x > 0
-    softmax     e^z_i / sum_j e^z_j          probabilities summing to 1;  ds_i/dz_j = s_i (delta_ij - s_j)
-
-Each derivative here is computed by autograd (``backward()``), then compared with
-the formula above.
-
-Run:  python tutorials/10_activation_functions.py   (writes a plot of each function and its derivative)
-"""
-
+# %%
 import common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
-from common import check, done, output_dir
+from common import begin, check, done, holds, picture
 
 import autograd as ag
 import autograd.functional as F
@@ -40,6 +45,7 @@ FORMULAS = {
 }
 
 
+# %%
 def grid(points=400, limit=5.0):
     """Evenly spaced inputs; an even count keeps x = 0 (where ReLU has no derivative) out of it."""
     return np.linspace(-limit, limit, points)
@@ -68,71 +74,72 @@ def softmax_and_jacobian(logits):
     return s.detach().numpy(), np.array(rows)
 
 
-def plot_softmax(logits, probs, path):
+def plot_softmax(logits, probs, save):
     """Logits beside the softmax probabilities they turn into."""
-    import matplotlib
+    from viz import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8, 3))
+    fig = plots.figure(8, 3)
+    ax1, ax2 = fig.subplots(1, 2)
     ax1.bar(range(len(logits)), logits, color="grey")
     ax1.set_title("logits z")
     ax2.bar(range(len(probs)), probs, color="seagreen")
     ax2.set_title(f"softmax(z): sums to {probs.sum():.6f}")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    for ax, what in ((ax1, "z_i"), (ax2, "s_i")):
+        ax.set_xticks(range(len(logits)))
+        ax.set_xlabel("class i")
+        ax.set_ylabel(what)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("10_activation_functions")
-    xs = grid()
-    results = {name: activation_and_derivative(fn, xs) for name, fn in ACTIVATIONS.items()}
-    print("Activation functions; derivatives from backward(), compared with the textbook formula:\n")
-    for name, (values, derivative) in results.items():
-        print(
-            f"{name:10s} output range [{values.min() + 0:+.3f}, {values.max():+.3f}], largest slope {derivative.max():.3f}"
-        )
-        check(f"  d {name}/dx on {len(xs)} points", derivative, FORMULAS[name](xs), tol=1e-12, source="formula")
-    check(
-        "sigmoid's output lies in (0, 1) (1 = yes)",
-        bool(np.all((results["sigmoid"][0] > 0) & (results["sigmoid"][0] < 1))),
-        1,
+# %% [markdown]
+# ## Run the lesson
+
+# %%
+out = begin(__name__, "10_activation_functions")
+xs = grid()
+results = {name: activation_and_derivative(fn, xs) for name, fn in ACTIVATIONS.items()}
+print("Activation functions; derivatives from backward(), compared with the textbook formula:\n")
+for name, (values, derivative) in results.items():
+    print(
+        f"{name:10s} output range [{values.min() + 0:+.3f}, {values.max():+.3f}], largest slope {derivative.max():.3f}"
     )
-    check("tanh's output lies in (-1, 1) (1 = yes)", bool(np.all(np.abs(results["tanh"][0]) < 1)), 1)
-    check("ReLU is 0 for x < 0 and x otherwise", results["ReLU"][0], np.where(xs < 0, 0, xs), source="slide's rule")
-    check(
-        "sigmoid's largest slope is 1/4 (why deep sigmoid nets learn slowly)",
-        results["sigmoid"][1].max(),
-        0.25,
-        tol=1e-3,
-        source="formula",
-    )
+    check(f"  d {name}/dx on {len(xs)} points", derivative, FORMULAS[name](xs), tol=1e-12, source="formula")
+holds("sigmoid's output lies in (0, 1)", np.all((results["sigmoid"][0] > 0) & (results["sigmoid"][0] < 1)))
+holds("tanh's output lies in (-1, 1)", np.all(np.abs(results["tanh"][0]) < 1))
+check("ReLU is 0 for x < 0 and x otherwise", results["ReLU"][0], np.where(xs < 0, 0, xs), source="slide's rule")
+check(
+    "sigmoid's largest slope is 1/4 (why deep sigmoid nets learn slowly)",
+    results["sigmoid"][1].max(),
+    0.25,
+    tol=1e-3,
+    source="formula",
+)
 
-    (v1, v2), (d1, d2) = leaky_relu_matches_slide(xs)
-    check("F.leaky_relu equals the slide's max(a x, x)", v1, v2, tol=0, source="max(a x, x)")
-    check("and so do their derivatives", d1, d2, tol=0, source="max(a x, x)")
+# %% [markdown]
+# ## Leaky ReLU as the slide writes it, and softmax
 
-    logits = np.array([2.0, 1.0, 0.1, -1.0])
-    probs, jac = softmax_and_jacobian(logits)
-    print(f"\nsoftmax({logits.tolist()}) = {probs.round(4)}")
-    check("softmax sums to 1", probs.sum(), 1.0, tol=1e-12)
-    check(
-        "softmax's Jacobian s_i (delta_ij - s_j)",
-        jac,
-        np.diag(probs) - np.outer(probs, probs),
-        tol=1e-12,
-        source="formula",
-    )
+# %%
+(v1, v2), (d1, d2) = leaky_relu_matches_slide(xs)
+check("F.leaky_relu equals the slide's max(a x, x)", v1, v2, tol=0, source="max(a x, x)")
+check("and so do their derivatives", d1, d2, tol=0, source="max(a x, x)")
 
-    import viz.plots
+logits = np.array([2.0, 1.0, 0.1, -1.0])
+probs, jac = softmax_and_jacobian(logits)
+print(f"\nsoftmax({logits.tolist()}) = {probs.round(4)}")
+check("softmax sums to 1", probs.sum(), 1.0, tol=1e-12, source="definition")
+check(
+    "softmax's Jacobian s_i (delta_ij - s_j)",
+    jac,
+    np.diag(probs) - np.outer(probs, probs),
+    tol=1e-12,
+    source="formula",
+)
 
-    # the same functions through viz.plots, whose derivatives also come from backward()
-    viz.plots.plot_activations(list(ACTIVATIONS.items()), points=len(xs), save=out / "activations.png")
-    plot_softmax(logits, probs, out / "softmax.png")
-    done(out)
+# %% [markdown]
+# ## The pictures: each function with its derivative (by backward), and softmax
 
-
-if __name__ == "__main__":
-    main()
+# %%
+# the same functions through viz.plots, whose derivatives also come from backward()
+picture("plot_activations", list(ACTIVATIONS.items()), points=len(xs), save=out / "activations.png")
+picture(plot_softmax, logits, probs, save=out / "softmax.png")
+done(out)

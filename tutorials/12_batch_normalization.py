@@ -1,25 +1,27 @@
-"""Lesson 12: batch normalization, the four formulas (worked example A8, slide deck 001).
+# %% [markdown]
+# # Lesson 12: batch normalization, the four formulas (worked example A8, slide deck 001)
+#
+# "Remember that normalization on the inputs allows for easier training": batch
+# normalization does the same to a layer's inputs, per feature, over a mini-batch
+# x_1 .. x_m, then lets the network scale and shift the result back as it needs:
+#
+# $$\mu_B = \frac{1}{m} \sum_i x_i \quad \text{(mini-batch mean)}$$
+# $$\sigma_B^2 = \frac{1}{m} \sum_i (x_i - \mu_B)^2 \quad \text{(mini-batch variance)}$$
+# $$\hat{x}_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} \quad \text{(normalize)}$$
+# $$y_i = \gamma \hat{x}_i + \beta \quad \text{(scale and shift; } \gamma, \beta \text{ learned)}$$
+#
+# The lesson writes the four lines with autograd ops, one by one, and checks that
+# ``nn.BatchNorm1d`` in training mode gives the same output and the same gradients,
+# and that both pass a numerical gradient check. In training the layer also keeps
+# running averages of mu_B and sigma_B^2 for evaluation mode (checked too).
+#
+# Run:  python tutorials/12_batch_normalization.py   (writes a before/after histogram)
 
-"Remember that normalization on the inputs allows for easier training": batch
-normalization does the same to a layer's inputs, per feature, over a mini-batch
-x_1 .. x_m, then lets the network scale and shift the result back as it needs:
 
-    mu_B      = 1/m sum_i x_i                        mini-batch mean
-    sigma_B^2 = 1/m sum_i (x_i - mu_B)^2             mini-batch variance
-    x_hat_i   = (x_i - mu_B) / sqrt(sigma_B^2 + eps) normalize
-    y_i       = gamma x_hat_i + beta                 scale and shift (gamma, beta learned)
-
-The lesson writes the four lines with autograd ops, one by one, and checks that
-``nn.BatchNorm1d`` in training mode gives the same output and the same gradients,
-and that both pass a numerical gradient check. In training the layer also keeps
-running averages of mu_B and sigma_B^2 for evaluation mode (checked too).
-
-Run:  python tutorials/12_batch_normalization.py   (writes a before/after histogram)
-"""
-
+# %%
 import common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
-from common import check, done, output_dir
+from common import begin, check, done, holds, picture
 
 import autograd as ag
 import nn
@@ -27,6 +29,7 @@ import nn
 EPS = 1e-5
 
 
+# %%
 def make_batch(m=8, features=3, seed=0):
     """A mini-batch of ``m`` samples whose features have very different means and spreads, float64."""
     rng = np.random.default_rng(seed)
@@ -100,14 +103,12 @@ def running_statistics(batch, momentum=0.1):
     return (layer.running_mean.numpy(), expected_mean), (layer.running_var.numpy(), expected_var)
 
 
-def plot_before_after(batch, y, path):
+def plot_before_after(batch, y, save):
     """Each feature's values before (wildly different scales) and after batch normalization."""
-    import matplotlib
+    from viz import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig = plots.figure(10, 3.6)
+    axes = fig.subplots(1, 2)
     for j in range(batch.shape[1]):
         axes[0].plot(batch[:, j], [j] * len(batch), "o", label=f"feature {j}")
         axes[1].plot(y[:, j], [j] * len(y), "o", label=f"feature {j}")
@@ -117,39 +118,38 @@ def plot_before_after(batch, y, path):
     for ax in axes:
         ax.set_yticks(range(batch.shape[1]))
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("12_batch_normalization")
-    batch = make_batch()
-    x = ag.tensor(batch)
-    layer = make_layer()
-    gamma, beta = ag.tensor(layer.weight.numpy()), ag.tensor(layer.bias.numpy())
-    y, mu, sigma2, x_hat = batch_norm_by_formulas(x, gamma, beta)
-    print(f"A mini-batch of m = {batch.shape[0]} samples with {batch.shape[1]} features, eps = {EPS}\n")
-    print(f"  mu_B      = {mu.numpy().round(4)}")
-    print(f"  sigma_B^2 = {sigma2.numpy().round(4)}")
-    print(
-        f"  x_hat: mean per feature {x_hat.numpy().mean(axis=0).round(6) + 0}, variance {x_hat.numpy().var(axis=0).round(4)}"
-    )
-    print(f"  gamma = {gamma.numpy().round(4)}, beta = {beta.numpy().round(4)}\n")
+# %% [markdown]
+# ## Run the lesson
 
-    pairs = compare_layer_and_formulas(batch)
-    check("nn.BatchNorm1d (training) output = gamma x_hat + beta", *pairs["y"], tol=1e-12, source="formulas")
-    for name in ("dL/dx", "dL/dgamma", "dL/dbeta"):
-        check(
-            f"{name}: layer's backward = backward through the four formulas", *pairs[name], tol=1e-12, source="formulas"
-        )
-    check("gradcheck of the layer and of the formulas (1 = pass)", gradchecks_pass(batch), 1, source="numerical")
-    (run_mean, want_mean), (run_var, want_var) = running_statistics(batch)
-    check("running_mean after one batch (momentum 0.1)", run_mean, want_mean, tol=1e-12, source="update rule")
-    check("running_var (unbiased batch variance, as PyTorch)", run_var, want_var, tol=1e-12, source="update rule")
-    plot_before_after(batch, pairs["y"][0], out / "batch_norm.png")
-    done(out)
+# %%
+out = begin(__name__, "12_batch_normalization")
+batch = make_batch()
+x = ag.tensor(batch)
+layer = make_layer()
+gamma, beta = ag.tensor(layer.weight.numpy()), ag.tensor(layer.bias.numpy())
+y, mu, sigma2, x_hat = batch_norm_by_formulas(x, gamma, beta)
+print(f"A mini-batch of m = {batch.shape[0]} samples with {batch.shape[1]} features, eps = {EPS}\n")
+print(f"  mu_B      = {mu.numpy().round(4)}")
+print(f"  sigma_B^2 = {sigma2.numpy().round(4)}")
+print(
+    f"  x_hat: mean per feature {x_hat.numpy().mean(axis=0).round(6) + 0}, variance {x_hat.numpy().var(axis=0).round(4)}"
+)
+print(f"  gamma = {gamma.numpy().round(4)}, beta = {beta.numpy().round(4)}\n")
 
+# %% [markdown]
+# ## The layer against the four formulas: output, gradients, gradcheck, running statistics
 
-if __name__ == "__main__":
-    main()
+# %%
+pairs = compare_layer_and_formulas(batch)
+check("nn.BatchNorm1d (training) output = gamma x_hat + beta", *pairs["y"], tol=1e-12, source="formulas")
+for name in ("dL/dx", "dL/dgamma", "dL/dbeta"):
+    check(f"{name}: layer's backward = backward through the four formulas", *pairs[name], tol=1e-12, source="formulas")
+holds("gradcheck passes for the layer and for the formulas", gradchecks_pass(batch))
+(run_mean, want_mean), (run_var, want_var) = running_statistics(batch)
+check("running_mean after one batch (momentum 0.1)", run_mean, want_mean, tol=1e-12, source="update rule")
+check("running_var (unbiased batch variance, as PyTorch)", run_var, want_var, tol=1e-12, source="update rule")
+picture(plot_before_after, batch, pairs["y"][0], save=out / "batch_norm.png")
+done(out)

@@ -1,29 +1,31 @@
-"""Lesson 13: convolution, the CNN's feature extractor (worked examples C1, C2, C3, C4, C7).
+# %% [markdown]
+# # Lesson 13: convolution, the CNN's feature extractor (worked examples C1, C2, C3, C4, C7)
+#
+# A kernel (filter) slides over the image; at every position the output is the sum
+# of the window's pixels times the kernel's weights:
+#
+# $$\text{out}[i, j] = \sum_{u, v} \text{image}[i + u, j + v] \cdot \text{kernel}[u, v]$$
+#
+# Deep-learning libraries (PyTorch, Keras, this engine) call this "convolution",
+# and the slides compute exactly this, but mathematicians call it
+# cross-correlation: a true convolution flips the kernel first. The lesson shows
+# both, so the word never confuses you.
+#
+# * C1 (deck 004): a vertical-edge kernel on a 5x5 image: top-left 7+4+3 - 3-3-2 = 6.
+# * C2 (deck 001): the 5x5 binary image and the "X" kernel: first feature 4.
+# * C3 (deck 000, "The depth in convolution layer"): a 9x9 image with an all-ones kernel.
+# * C4 (deck 000): smoothing and sharpening kernels on a real handwritten digit.
+# * C7 (decks 000, 001): 10 filters give 10 activation maps; a pooling layer has 0 parameters.
+#
+# Every map is computed by ``F.conv2d`` (NCHW tensors, weight (out, in, kh, kw)).
+#
+# Run:  python tutorials/13_convolution.py   (writes the kernels-on-a-digit picture and the C3 maps)
 
-A kernel (filter) slides over the image; at every position the output is the sum
-of the window's pixels times the kernel's weights:
 
-    out[i, j] = sum_{u, v} image[i + u, j + v] * kernel[u, v]
-
-Deep-learning libraries (PyTorch, Keras, this engine) call this "convolution",
-and the slides compute exactly this, but mathematicians call it
-cross-correlation: a true convolution flips the kernel first. The lesson shows
-both, so the word never confuses you.
-
-* C1 (deck 004): a vertical-edge kernel on a 5x5 image: top-left 7+4+3 - 3-3-2 = 6.
-* C2 (deck 001): the 5x5 binary image and the "X" kernel: first feature 4.
-* C3 (deck 000, "The depth in convolution layer"): a 9x9 image with an all-ones kernel.
-* C4 (deck 000): smoothing and sharpening kernels on a real handwritten digit.
-* C7 (decks 000, 001): 10 filters give 10 activation maps; a pooling layer has 0 parameters.
-
-Every map is computed by ``F.conv2d`` (NCHW tensors, weight (out, in, kh, kw)).
-
-Run:  python tutorials/13_convolution.py   (writes the kernels-on-a-digit picture and the C3 maps)
-"""
-
+# %%
 import common  # noqa: F401  (puts the repository on sys.path)
 import numpy as np
-from common import check, done, output_dir
+from common import begin, check, done, holds, picture
 
 import autograd as ag
 import autograd.functional as F
@@ -71,6 +73,7 @@ C4_KERNELS = {
 }
 
 
+# %%
 def convolve(image, kernel, flip=False):
     """One single-channel image and one kernel through ``F.conv2d``; returns the 2-D feature map (NumPy).
 
@@ -129,14 +132,12 @@ def depth_of_conv_layer(image=C3_IMAGE, filters=10):
     return maps.shape, pooled.shape, nn.summary(model, (1, 9, 9), print_fn=None)
 
 
-def plot_kernels(image, results, path):
+def plot_kernels(image, results, save):
     """The digit before and after each kernel."""
-    import matplotlib
+    from viz import plots
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, len(results) + 1, figsize=(3 * (len(results) + 1), 3.8))
+    fig = plots.figure(3 * (len(results) + 1), 3.8)
+    axes = fig.subplots(1, len(results) + 1)
     # shown as an image editor would: values outside 0..1 are clipped to black or white
     axes[0].imshow(image, cmap="gray", vmin=0, vmax=1)
     axes[0].set_title("original (digit 0)")
@@ -145,21 +146,17 @@ def plot_kernels(image, results, path):
         ax.set_title(f"{name}\nroughness {roughness(out):.3f}", fontsize=9)
     for ax in axes:
         ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return plots.finish(fig, save)
 
 
-def plot_c3(path):
+def plot_c3(save):
     """C3's image, kernel and activation map side by side, numbers written in the cells."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from viz import plots
 
     panels = [("9x9 image", np.array(C3_IMAGE)), ("3x3 kernel", np.array(C3_KERNEL))]
     panels.append(("7x7 activation map (F.conv2d)", convolve(C3_IMAGE, C3_KERNEL)))
-    fig, axes = plt.subplots(1, 3, figsize=(11, 4), gridspec_kw={"width_ratios": [9, 3, 7]})
+    fig = plots.figure(11, 4)
+    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [9, 3, 7]})
     for ax, (title, a) in zip(axes, panels):
         ax.imshow(a, cmap="Blues")
         for (i, j), v in np.ndenumerate(a):
@@ -167,58 +164,73 @@ def plot_c3(path):
         ax.set_title(title, fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("13_convolution")
+# %% [markdown]
+# ## Run the lesson
 
-    print("C1: vertical-edge kernel on the 5x5 image (slide deck 004)")
-    products, total = first_window_products(C1_IMAGE, C1_KERNEL)
-    print(f"  top-left window * kernel, element by element:\n{products}\n  summed: {total:g}")
-    check("C1 top-left output (7+4+3 - 3-3-2)", total, 6)
-    c1 = check("C1 full 3x3 map from F.conv2d", convolve(C1_IMAGE, C1_KERNEL), C1_SLIDE_MAP)
-    flipped = convolve(C1_IMAGE, C1_KERNEL, flip=True)
-    print(f"  with the kernel flipped (true convolution) the map is\n{flipped}")
-    check("C1 flipped kernel gives the negated map (this kernel is antisymmetric)", flipped, -c1, source="-map")
+# %% [markdown]
+# ## C1
 
-    print("\nC2: the 5x5 binary image and the X-shaped kernel (slide deck 001)")
-    c2 = check("C2 full map", convolve(C2_IMAGE, C2_KERNEL), C2_SLIDE_MAP)
-    check("C2 first convolved feature", c2[0, 0], 4)
+# %%
+out = begin(__name__, "13_convolution")
 
-    print("\nC3: 9x9 image, 3x3 all-ones kernel (slide deck 000, 'The depth in convolution layer')")
-    c3 = check("C3 7x7 activation map", convolve(C3_IMAGE, C3_KERNEL), C3_SLIDE_MAP)
-    check("C3 first row", c3[0], [4, 5, 4, 2, 3, 4, 4])
-    plot_c3(out / "c3_activation_map.png")
+print("C1: vertical-edge kernel on the 5x5 image (slide deck 004)")
+products, total = first_window_products(C1_IMAGE, C1_KERNEL)
+print(f"  top-left window * kernel, element by element:\n{products}\n  summed: {total:g}")
+check("C1 top-left output (7+4+3 - 3-3-2)", total, 6)
+c1 = check("C1 full 3x3 map from F.conv2d", convolve(C1_IMAGE, C1_KERNEL), C1_SLIDE_MAP)
+flipped = convolve(C1_IMAGE, C1_KERNEL, flip=True)
+print(f"  with the kernel flipped (true convolution) the map is\n{flipped}")
+check("C1 flipped kernel gives the negated map (this kernel is antisymmetric)", flipped, -c1, source="-(the map)")
 
-    print("\nC4: the slide's kernels on a real handwritten digit (divided by their sums)")
-    image = digit_image()
-    results = apply_kernels(image)
-    before = roughness(image)
-    for name, res in results.items():
-        print(f"  {name:20s} roughness {roughness(res):.4f}  (original {before:.4f})")
-    check("smoothing lowers the roughness (1 = yes)", roughness(results["unweighted smoothing"]) < before, 1)
-    check("weighted smoothing lowers it too (1 = yes)", roughness(results["weighted smoothing"]) < before, 1)
-    check("sharpening raises it (1 = yes)", roughness(results["sharpen"]) > before, 1)
-    check(
-        "intensified sharpening raises it more (1 = yes)",
-        roughness(results["intensified sharpen"]) > roughness(results["sharpen"]),
-        1,
-    )
-    plot_kernels(image, results, out / "c4_kernels_on_a_digit.png")
+# %% [markdown]
+# ## C2
 
-    print("\nC7: depth: 10 filters give 10 activation maps; pooling adds no parameters")
-    maps_shape, pooled_shape, summary = depth_of_conv_layer()
-    print(summary)
-    check("activation maps (batch, depth, height, width)", maps_shape, (1, 10, 7, 7))
-    check("after 2x2 max pooling", pooled_shape, (1, 10, 3, 3))
-    check("Conv2d weights 10 filters x 3x3", summary.rows[0].weights, 90)
-    check("Conv2d biases (one per filter)", summary.rows[0].biases, 10)
-    check("MaxPool2d parameters", summary.rows[2].weights + summary.rows[2].biases, 0)
-    done(out)
+# %%
+print("\nC2: the 5x5 binary image and the X-shaped kernel (slide deck 001)")
+c2 = check("C2 full map", convolve(C2_IMAGE, C2_KERNEL), C2_SLIDE_MAP)
+check("C2 first convolved feature", c2[0, 0], 4)
 
+# %% [markdown]
+# ## C3
 
-if __name__ == "__main__":
-    main()
+# %%
+print("\nC3: 9x9 image, 3x3 all-ones kernel (slide deck 000, 'The depth in convolution layer')")
+c3 = check("C3 7x7 activation map", convolve(C3_IMAGE, C3_KERNEL), C3_SLIDE_MAP)
+check("C3 first row", c3[0], [4, 5, 4, 2, 3, 4, 4])
+picture(plot_c3, save=out / "c3_activation_map.png")
+
+# %% [markdown]
+# ## C4
+
+# %%
+print("\nC4: the slide's kernels on a real handwritten digit (divided by their sums)")
+image = digit_image()
+results = apply_kernels(image)
+before = roughness(image)
+for name, res in results.items():
+    print(f"  {name:20s} roughness {roughness(res):.4f}  (original {before:.4f})")
+holds("smoothing lowers the roughness", roughness(results["unweighted smoothing"]) < before)
+holds("weighted smoothing lowers it too", roughness(results["weighted smoothing"]) < before)
+holds("sharpening raises it", roughness(results["sharpen"]) > before)
+holds(
+    "intensified sharpening raises it more", roughness(results["intensified sharpen"]) > roughness(results["sharpen"])
+)
+picture(plot_kernels, image, results, save=out / "c4_kernels_on_a_digit.png")
+
+# %% [markdown]
+# ## C7
+
+# %%
+print("\nC7: depth: 10 filters give 10 activation maps; pooling adds no parameters")
+maps_shape, pooled_shape, summary = depth_of_conv_layer()
+print(summary)
+check("the depth: 10 filters give 10 activation maps", maps_shape[1], 10)
+check("activation maps (batch, depth, height, width)", maps_shape, (1, 10, 7, 7), source="10 maps of C3's 7x7")
+check("after 2x2 max pooling (floor(7/2) = 3)", pooled_shape, (1, 10, 3, 3), source="formula")
+check("Conv2d weights: 10 filters x 3x3", summary.rows[0].weights, 90, source="10 * 3 * 3")
+check("Conv2d biases (one per filter)", summary.rows[0].biases, 10, source="one per filter")
+check("number of parameters in the pooling layer", summary.rows[2].weights + summary.rows[2].biases, 0)
+done(out)
