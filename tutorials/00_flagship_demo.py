@@ -1,21 +1,23 @@
-"""The flagship demo: gradient descent on one weight (G1), then a small network that learns Iris.
+# %% [markdown]
+# # The flagship demo: gradient descent on one weight (G1), then a small network that learns Iris
+#
+# Part 1 (deck 000, "Simple Example"): the prediction is y_pred = x * w and the
+# loss E = (x*w - y)^2. With learning rate 0.1, w starting at 0.5 and the samples
+# (2, 4), (1, 2), (3, 6), one update per sample, the slide finds
+# w: 0.5 -> 1.7 -> 1.76 -> 2.192, heading to 2. Here dE/dw = 2x(xw - y) is not typed
+# in: `backward()` computes it, and the first update is written out as a page
+# you can click through, one backward step at a time.
+#
+# Part 2: the same loop (forward, loss, zero_grad, backward, step) trains a
+# 4-16-3 network on the Iris flowers, and its training curves are plotted.
+#
+# Run: `python tutorials/00_flagship_demo.py` (or `bash scripts/demo.sh`).
 
-Part 1 (deck 000, "Simple Example"): the prediction is y_pred = x * w and the
-loss E = (x*w - y)^2. With learning rate 0.1, w starting at 0.5 and the samples
-(2, 4), (1, 2), (3, 6), one update per sample, the slide finds
-w: 0.5 -> 1.7 -> 1.76 -> 2.192, heading to 2. Here dE/dw = 2x(xw - y) is not typed
-in: ``backward()`` computes it, and the first update is written out as a page
-you can click through, one backward step at a time.
 
-Part 2: the same loop (forward, loss, zero_grad, backward, step) trains a
-4-16-3 network on the Iris flowers, and its training curves are plotted.
-
-Run: ``python tutorials/00_flagship_demo.py`` (or ``bash scripts/demo.sh``).
-"""
-
+# %%
 import time
 
-from common import FAST, bar, check, done, fast_or, output_dir
+from common import FAST, bar, begin, check, done, fast_or, picture
 
 import autograd as ag
 import nn
@@ -25,11 +27,12 @@ G1_SAMPLES = [(2.0, 4.0), (1.0, 2.0), (3.0, 6.0)]
 G1_SLIDE_WEIGHTS = [0.5, 1.7, 1.76, 2.192]
 
 
+# %%
 def one_weight_descent(w0=0.5, lr=0.1, samples=G1_SAMPLES, render_first_to=None):
     """Gradient descent on one weight: w <- w - lr * dE/dw with E = (x*w - y)^2, one update per sample.
 
-    Returns ``(weights, gradients)``: the weight before the first and after each
-    update, and each dE/dw as ``backward()`` computed it. With ``render_first_to``
+    Returns `(weights, gradients)`: the weight before the first and after each
+    update, and each dE/dw as `backward()` computed it. With `render_first_to`
     the first update's backward pass is written there as a step-by-step page.
     """
     w = ag.tensor(w0, dtype="float64", requires_grad=True, name="w")
@@ -63,7 +66,7 @@ def train_iris_network(epochs=60, hidden=16, lr=0.01, seed=0):
     """Train a 4-hidden-3 network (Linear, ReLU, Linear) on Iris with the explicit loop and Adam.
 
     Features are standardised with the training split's mean and population
-    standard deviation. Returns ``(history, test_accuracy)``; ``history`` holds the
+    standard deviation. Returns `(history, test_accuracy)`; `history` holds the
     per-epoch training and validation loss and accuracy.
     """
     ag.manual_seed(seed)
@@ -103,40 +106,41 @@ def train_iris_network(epochs=60, hidden=16, lr=0.01, seed=0):
     return history, test_accuracy
 
 
-def main():
-    start = time.perf_counter()
-    out = output_dir("00_flagship_demo")
+# %% [markdown]
+# ## Run the lesson
 
-    print("Part 1 - gradient descent on one weight (deck 000): y_pred = x*w, E = (x*w - y)^2, lr = 0.1")
-    weights, gradients = one_weight_descent(render_first_to=out / "backprop")
-    check("w before any update", weights[0], G1_SLIDE_WEIGHTS[0])
-    for (x, y), w_before, grad, w_after, slide in zip(
-        G1_SAMPLES, weights, gradients, weights[1:], G1_SLIDE_WEIGHTS[1:]
-    ):
-        print(
-            f"  sample (x={x:g}, y={y:g}): dE/dw from backward() = {grad:g}  [2x(xw - y) = {2 * x * (x * w_before - y):g}]"
-        )
-        check(f"w after the update on ({x:g}, {y:g})", w_after, slide)
-    print("  w is heading to 2, the weight that fits y = 2x exactly.")
+# %%
+out = begin(__name__, "00_flagship_demo")
+start = time.perf_counter()
+
+print("Part 1 - gradient descent on one weight (deck 000): y_pred = x*w, E = (x*w - y)^2, lr = 0.1")
+weights, gradients = one_weight_descent(render_first_to=out / "backprop")
+check("w before any update", weights[0], G1_SLIDE_WEIGHTS[0])
+for (x, y), w_before, grad, w_after, slide in zip(G1_SAMPLES, weights, gradients, weights[1:], G1_SLIDE_WEIGHTS[1:]):
+    print(
+        f"  sample (x={x:g}, y={y:g}): dE/dw from backward() = {grad:g}  [2x(xw - y) = {2 * x * (x * w_before - y):g}]"
+    )
+    check(f"w after the update on ({x:g}, {y:g})", w_after, slide)
+print("  w is heading to 2, the weight that fits y = 2x exactly.")
+if (out / "backprop" / "index.html").is_file():
     print(f"  Click through the first update's backward pass: {out / 'backprop' / 'index.html'}")
 
+# %% [markdown]
+# ## Part 2: a network learns Iris with the explicit training loop
+
+# %%
+
+print("\nPart 2 - a 4-16-3 network learns the Iris species (explicit loop: forward, loss, zero_grad, backward, step)")
+history, test_accuracy = train_iris_network(epochs=fast_or(60, 10))
+for epoch in sorted({1, len(history.epochs) // 2, len(history.epochs)}):
+    i = epoch - 1
     print(
-        "\nPart 2 - a 4-16-3 network learns the Iris species (explicit loop: forward, loss, zero_grad, backward, step)"
+        f"  epoch {epoch:3d}: loss {history['loss'][i]:.3f}, accuracy {history['accuracy'][i]:.3f} | "
+        f"validation loss {history['val_loss'][i]:.3f}, accuracy {history['val_accuracy'][i]:.3f}"
     )
-    history, test_accuracy = train_iris_network(epochs=fast_or(60, 10))
-    for epoch in sorted({1, len(history.epochs) // 2, len(history.epochs)}):
-        i = epoch - 1
-        print(
-            f"  epoch {epoch:3d}: loss {history['loss'][i]:.3f}, accuracy {history['accuracy'][i]:.3f} | "
-            f"validation loss {history['val_loss'][i]:.3f}, accuracy {history['val_accuracy'][i]:.3f}"
-        )
-    bar("Iris test accuracy (held-out 20%)", test_accuracy, 0.93)
-    viz.plots.plot_history(history, save=out / "training_curves.png")
-    print(f"  Training curves: {out / 'training_curves.png'}")
+bar("Iris test accuracy (held-out 20%)", test_accuracy, 0.93)
+picture("plot_history", history, save=out / "training_curves.png")
+print(f"  Training curves: {out / 'training_curves.png'}")
 
-    print(f"\nDone in {time.perf_counter() - start:.1f} s{' (--fast)' if FAST else ''}.")
-    done(out)
-
-
-if __name__ == "__main__":
-    main()
+print(f"\nDone in {time.perf_counter() - start:.1f} s{' (--fast)' if FAST else ''}.")
+done(out)
