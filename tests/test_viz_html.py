@@ -23,26 +23,25 @@ def one_weight():
     return E
 
 
-def test_render_backprop_writes_frames_and_one_self_contained_page(tmp_path):
+def test_render_backprop_writes_one_self_contained_page(tmp_path):
     page = viz.render_backprop(one_weight(), tmp_path)
     assert page == tmp_path / "index.html"
-    frames = sorted(p.name for p in tmp_path.glob("step_*.svg"))
-    assert frames == ["step_000.svg", "step_001.svg", "step_002.svg", "step_003.svg"]  # before + 3 steps
-    for f in frames:
-        ET.parse(tmp_path / f)
+    ET.parse(tmp_path / "graph.svg")  # the picture after the last step
+    assert "digraph" in (tmp_path / "graph.dot").read_text()
+    assert not list(tmp_path.glob("step_*.svg"))  # steps are recolourings of one layout, not one dot run each
     text = page.read_text()
-    assert text.count('class="frame"') == 4 and text.count("<svg") == 4
+    assert text.count("<svg") == 1 and 'class="tg-level"' in text  # no layers: one level, laid out once
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", text)  # nothing fetched from anywhere
-    assert "dL/db = dL/dc * a = (-6) * 2 = -12" in text
-    assert 'id="prev"' in text and 'id="next"' in text and 'type="range"' in text and "ArrowRight" in text
-    ids = re.findall(r'\bid="([^"]+)"', text)
-    assert len(ids) == len(set(ids))  # frames' ids made unique
+    assert "dE/db = dE/dc * a = (-6) * 2 = -12" in text  # the loss's own name
+    assert 'class="tg-prev"' in text and 'class="tg-next"' in text and 'type="range"' in text and "ArrowRight" in text
+    assert not re.search(r"\sid=", text)  # no global ids: several steppers can share a document
+    assert "tg-legend" in text and "not reached yet" in text
 
 
 def test_steps_save_as_html_and_forward_view(tmp_path):
     steps = viz.backprop_steps(one_weight())
     page = viz.save(steps, tmp_path / "steps.html")
-    assert page.read_text().count('class="frame"') == len(steps) + 1
+    assert page.read_text().count('"cur":') == len(steps)
     fw = viz.render_forward(one_weight(), tmp_path / "forward")
     assert "c = a * b = 2 * 0.5 = 1" in fw.read_text()
 
@@ -75,30 +74,42 @@ def test_stepper_in_headless_chromium(tmp_path):
     profile = tempfile.mkdtemp(dir=tmp_path)
     options.add_argument(f"--user-data-dir={profile}")
     options.binary_location = chrome
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
         browser.set_page_load_timeout(30)
         browser.get(page.as_uri())
 
-        def visible_highlight():
+        def current():
             return browser.execute_script(
-                "var f = [...document.querySelectorAll('#picture .frame')].filter(e => e.style.display !== 'none');"
-                "if (f.length !== 1) return 'frames visible: ' + f.length;"
-                "var h = f[0].querySelector('g.highlight title'); return h ? h.textContent : null;"
+                "return [...document.querySelectorAll('.tg-level:not([hidden]) g.node.tg-current')]"
+                ".map(g => g.dataset.key).join(',') || null"
             )
 
-        formula = browser.find_element(By.ID, "formula")
-        assert visible_highlight() is None and "Before backward" in formula.text
-        browser.find_element(By.ID, "next").click()
-        assert visible_highlight() == "op3" and "Step 1 of 3: pow" in formula.text  # backward starts at the loss
+        def grad_row(name):  # the gradient row of the tensor box named `name` ('' while hidden)
+            return browser.execute_script(
+                "var g = [...document.querySelectorAll('.tg-level:not([hidden]) g.node')]"
+                ".find(g => g.querySelector('text') && g.querySelector('text').textContent === arguments[0]);"
+                "var t = g.querySelector('text.tg-grad'); return getComputedStyle(t).visibility === 'hidden' ? '' : t.textContent",
+                name,
+            )
+
+        formula = browser.find_element(By.CSS_SELECTOR, ".tg-formula")
+        nxt, prev = browser.find_element(By.CSS_SELECTOR, ".tg-next"), browser.find_element(By.CSS_SELECTOR, ".tg-prev")
+        assert current() is None and "Before backward" in formula.text
+        assert grad_row("E") == "grad = 1" and grad_row("w") == ""
+        nxt.click()
+        assert current() == "op3" and "Op step 1 of 3: pow" in formula.text  # backward starts at the loss
         first = formula.text
-        browser.find_element(By.ID, "next").click()
-        assert visible_highlight() == "op2" and "Step 2 of 3: sub" in formula.text and formula.text != first
+        nxt.click()
+        assert current() == "op2" and "Op step 2 of 3: sub" in formula.text and formula.text != first
         browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
-        assert visible_highlight() == "op1" and "(-6) * 2 = -12" in formula.text
-        assert not browser.find_element(By.ID, "next").is_enabled()
-        browser.find_element(By.ID, "prev").click()
-        assert visible_highlight() == "op2"
-        assert browser.find_element(By.ID, "slider").get_attribute("value") == "2"
+        assert current() == "op1" and "(-6) * 2 = -12" in formula.text and "agree" in formula.text
+        assert grad_row("w") == "grad = -12"
+        assert not nxt.is_enabled()
+        prev.click()
+        assert current() == "op2" and grad_row("w") == ""
+        assert browser.find_element(By.CSS_SELECTOR, ".tg-slider").get_attribute("value") == "2"
+        assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         browser.quit()

@@ -1,0 +1,342 @@
+"""The stepper page on the lectures' networks, measured in a real headless Chromium.
+
+The Iris 4-16-3 MLP and the digits CNN of lesson 18: labels at least 11 CSS px
+high at 1024x768, the picture at least half the window at 200 % zoom, every step
+forward and back without a console error, layers opened and closed, a tensor's
+panel, two steppers in one document, and the text stepper without ``dot``.
+"""
+
+import json
+import re
+import shutil
+import tempfile
+
+import numpy as np
+import pytest
+from lessons import lesson
+
+pytest.importorskip("graphviz")
+
+import autograd as ag  # noqa: E402
+import nn  # noqa: E402
+import viz  # noqa: E402
+from viz import html as page  # noqa: E402
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="the graphviz 'dot' program is not installed")
+
+
+def iris_loss(n=8):
+    """The README's 4-16-3 network on the first ``n`` Iris flowers, and its cross-entropy loss."""
+    ag.manual_seed(0)
+    iris = nn.datasets.load_iris()
+    idx = np.arange(0, 150, 150 // n)[:n]  # all three species
+    x = ag.tensor(iris["data"][idx].astype("float32"), name="x")
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    return nn.CrossEntropyLoss()(model(x), ag.tensor(iris["target"][idx]))
+
+
+def digits_cnn_loss(side=8, n=4):
+    """Lesson 18's CNN (two conv-relu-pool blocks, then a linear layer) on ``n`` small images."""
+    ag.manual_seed(0)
+    model = lesson("18_digits_mlp_and_cnn").build_cnn(side)
+    images = np.random.default_rng(0).random((n, 1, side, side)).astype("float32")
+    x = ag.tensor(images, name="x")
+    return nn.CrossEntropyLoss()(model(x), ag.tensor(np.arange(n) % 10))
+
+
+def page_data(text):
+    """The JSON data of each stepper in a page."""
+    return [json.loads(m) for m in re.findall(r'<script type="application/json" class="tg-data">(.*?)</script>', text)]
+
+
+# ---------------------------------------------------------------- the page's content (no browser)
+
+
+@needs_dot
+def test_one_layout_per_level_and_steps_are_data(tmp_path):
+    loss = iris_loss()
+    index = viz.render_backprop(loss, tmp_path)
+    text = index.read_text()
+    (data,) = page_data(text)
+    levels = {lv["id"]: lv for lv in data["levels"]}
+    # all ops; all layers; each of the 4 layers opened (0, 1, 2 and the loss)
+    assert list(levels)[:2] == ["ops", "layers"] and len(levels) == 2 + 4
+    assert text.count("<svg") == len(levels)  # one picture per level, not one per step
+    assert len(levels["ops"]["steps"]) == 5  # linear, relu, linear, log_softmax, nll
+    assert len(levels["layers"]["steps"]) == 4  # one step per layer
+    opened = levels["layer:Sequential.2"]
+    assert [s["cur"] for s in opened["steps"]][:2] == [["layer_CrossEntropyLoss"], ["op3"]]
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", text)  # nothing fetched from anywhere
+    assert not re.search(r'\sid="', text)  # no global ids: several steppers can share a document
+    assert (tmp_path / "graph.dot").is_file() and (tmp_path / "graph.svg").is_file()
+    # the layer-level panel names the layer and shows its parameters' gradients
+    layer_panel = data["panels"][levels["layers"]["steps"][1]["p"]]
+    assert "Layer 2: Linear(16 -&gt; 3)" in layer_panel and "to the parameter 2.weight: dL/d2.weight = " in layer_panel
+    assert data["tensors"]["T1"]["name"] == "x" and data["tensors"]["T1"]["vmap"]["maps"][0]["h"] == 8
+
+
+@needs_dot
+def test_large_graph_opens_at_layer_level_and_level_can_be_chosen(tmp_path, monkeypatch):
+    from viz import levels
+
+    steps = viz.backprop_steps(iris_loss())
+    (data,) = page_data(page.backprop_page(steps, tmp_path / "a.html").read_text())
+    assert data["levels"][data["start"]]["id"] == "ops"  # 5 ops: small enough to open at op level
+    monkeypatch.setattr(levels, "OPEN_AT_LAYERS_ABOVE", 4)
+    (data,) = page_data(page.backprop_page(steps, tmp_path / "b.html").read_text())
+    assert data["levels"][data["start"]]["id"] == "layers"
+    (data,) = page_data(page.backprop_page(steps, tmp_path / "c.html", level="2").read_text())
+    assert data["levels"][data["start"]]["id"] == "layer:Sequential.2"
+    with pytest.raises(ValueError, match="no level 'fc9'.*'0'"):
+        page.backprop_page(steps, tmp_path / "d.html", level="fc9")
+
+
+def test_heat_maps_are_downsampled_and_per_channel():
+    from viz import stepper as S
+
+    big = S.heat_maps(np.arange(200 * 100, dtype=float).reshape(200, 100))
+    (m,) = big["maps"]
+    assert (m["h"], m["w"]) == (64, 64) and "averaged down from 200x100" in big["note"]
+    weights = S.heat_maps(np.ones((16, 1, 3, 3)), role="parameter")
+    assert len(weights["maps"]) == 16 and weights["maps"][0]["h"] == 3
+    acts = S.heat_maps(np.ones((4, 40, 8, 8)))
+    assert len(acts["maps"]) == 32 and "first 32 of 40" in acts["note"]
+    assert S.heat_maps(np.float32(3.0)) is None
+    assert S.stats(np.array([3.0, -4.0])) == {"min": "-4", "mean": "-0.5", "max": "3", "norm": "5"}
+
+
+def test_without_dot_the_page_is_a_text_stepper(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    loss = iris_loss()
+    index = viz.render_backprop(loss, tmp_path / "bp")
+    text = index.read_text()
+    assert "<svg" not in text and "No picture" in text and "install" in text
+    (data,) = page_data(text)
+    assert len(data["levels"]) == 1 and len(data["levels"][0]["steps"]) == 5
+    assert "rule: y = a @ b^T + c" in "".join(data["panels"])
+    assert (tmp_path / "bp" / "graph.dot").is_file() and not (tmp_path / "bp" / "graph.svg").exists()
+
+
+@needs_dot
+def test_jupyter_bundle_is_a_self_contained_stepper_with_fallbacks():
+    steps = viz.backprop_steps(iris_loss())
+    first, second = steps._repr_mimebundle_(), steps._repr_mimebundle_()
+    assert set(first) == {"text/html", "text/plain", "image/svg+xml"}
+    html_a, html_b = first["text/html"], second["text/html"]
+    assert html_a.startswith('<div class="tg-stepper') and "<script>" in html_a and "tgStepper(" in html_a
+    prefix = lambda h: re.search(r'data-tg="([^"]+)"', h).group(1)  # noqa: E731
+    assert prefix(html_a) != prefix(html_b)  # two displays in one notebook stay apart
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", html_a)
+    assert 'width="100%"' in first["image/svg+xml"]  # sized to the cell
+    assert "linear" in first["text/plain"]
+    forward = viz.forward_steps(iris_loss())._repr_mimebundle_()
+    assert "Forward pass to" in forward["text/html"]
+
+
+# ---------------------------------------------------------------- in headless Chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chrome = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+    driver = shutil.which("chromedriver") or (
+        "/usr/bin/chromedriver" if shutil.os.path.exists("/usr/bin/chromedriver") else None
+    )
+    if chrome is None or driver is None:
+        pytest.skip("no chromium/chromedriver binary on this machine")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic", "--window-size=1200,1000",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp()
+    options.add_argument(f"--user-data-dir={profile}")
+    options.binary_location = chrome
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    b = webdriver.Chrome(service=Service(driver), options=options)
+    b.set_page_load_timeout(30)
+    yield b
+    b.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_page(browser, path, width=1024, height=768, zoom=1):
+    """Load ``path`` in a ``width`` x ``height`` window at browser zoom ``zoom`` (CSS pixels shrink by it)."""
+    metrics = {"width": round(width / zoom), "height": round(height / zoom), "deviceScaleFactor": zoom, "mobile": False}
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    browser.get(path.as_uri())
+    browser.get_log("browser")  # start each page with an empty log
+    return browser
+
+
+def errors(browser):
+    return [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+_LABELS = """
+var root = document.querySelectorAll('.tg-stepper')[arguments[0]];
+var svg = root.querySelector('.tg-level:not([hidden]) svg');
+return [...svg.querySelectorAll('g.node text')].filter(t => t.textContent.trim())
+    .map(t => t.getBoundingClientRect().height);
+"""
+
+
+def stepper(browser, k=0):
+    return browser.execute_script(f"return document.querySelectorAll('.tg-stepper')[{k}]")
+
+
+def click_next_through_all_steps(browser, root):
+    nxt, prev = root.find_element("css selector", ".tg-next"), root.find_element("css selector", ".tg-prev")
+    formula = root.find_element("css selector", ".tg-formula")
+    seen = [formula.text]
+    while nxt.is_enabled():
+        nxt.click()
+        seen.append(formula.text)
+    while prev.is_enabled():
+        prev.click()
+    assert formula.text == seen[0] and "Before backward" in seen[0]
+    return seen
+
+
+@needs_dot
+@pytest.mark.browser
+@pytest.mark.parametrize("network", ["iris", "cnn"])
+def test_labels_readable_at_1024x768_and_every_step_without_errors(browser, tmp_path, network):
+    loss = iris_loss() if network == "iris" else digits_cnn_loss()
+    n_steps = len(viz.backprop_steps(loss))
+    open_page(browser, viz.render_backprop(loss, tmp_path / network))
+    heights = browser.execute_script(_LABELS, 0)
+    assert len(heights) > 20 and min(heights) >= 11, f"smallest label {min(heights):.1f} px"
+    seen = click_next_through_all_steps(browser, stepper(browser))
+    assert len(seen) == n_steps + 1 and len(set(seen)) == len(seen)  # each step says something of its own
+    assert "rule:" in seen[1]
+    # at the last step every gradient is shown and nothing is greyed
+    root = stepper(browser)
+    browser.execute_script("arguments[0].tgStepper.show(1e9)", root)
+    assert (
+        browser.execute_script(
+            "return arguments[0].querySelectorAll('.tg-level:not([hidden]) .tg-pending').length", root
+        )
+        == 0
+    )
+    assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+@pytest.mark.parametrize("network", ["iris", "cnn"])
+def test_at_200_percent_zoom_the_picture_keeps_half_the_window(browser, tmp_path, network):
+    loss = iris_loss() if network == "iris" else digits_cnn_loss()
+    open_page(browser, viz.render_backprop(loss, tmp_path / network), zoom=2)
+    inner, picture = browser.execute_script(
+        "return [window.innerWidth, document.querySelector('.tg-picture').getBoundingClientRect().width]"
+    )
+    assert inner == 512 and picture >= inner / 2
+    assert min(browser.execute_script(_LABELS, 0)) >= 11
+    assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_layers_open_and_close(browser, tmp_path):
+    open_page(browser, viz.render_backprop(digits_cnn_loss(), tmp_path / "cnn", level="layers"))
+    root = stepper(browser)
+    visible_keys = (
+        "return [...arguments[0].querySelectorAll('.tg-level:not([hidden]) g.node[data-key]')].map(g => g.dataset.key)"
+    )
+    keys = browser.execute_script(visible_keys, root)
+    assert "layer_Sequential_0" in keys and not any(k.startswith("op") for k in keys)
+    label = browser.execute_script(
+        "return arguments[0].querySelector('.tg-level:not([hidden]) g[data-key=\"layer_Sequential_0\"]').textContent",
+        root,
+    )
+    assert "0: Conv2d(1 -> 16, 3x3)" in label
+    root.find_element("css selector", ".tg-next").click()
+    root.find_element("css selector", ".tg-next").click()
+    box = root.find_element("css selector", '.tg-level:not([hidden]) g[data-key="layer_Sequential_0"] polygon')
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", box)
+    keys = browser.execute_script(visible_keys, root)
+    assert "op1" in keys and "layer_Sequential_0" not in keys and "layer_Sequential_3" in keys  # conv opened
+    assert "opened" in root.find_element("css selector", ".tg-crumb").text
+    counter = root.find_element("css selector", ".tg-counter").text
+    assert counter == "step 2 of " + str(
+        len(
+            browser.execute_script(
+                "return JSON.parse(arguments[0].querySelector('script.tg-data').textContent).levels.find(l => l.id === 'layer:Sequential.0').steps",
+                root,
+            )
+        )
+    )
+    # its op steps have the local rule; back up to the layers
+    root.find_element("css selector", "button[data-go='1']").click()
+    assert "layer_Sequential_0" in browser.execute_script(visible_keys, root)
+    assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_clicking_a_tensor_opens_its_numbers_and_paths_to_the_loss(browser, tmp_path):
+    open_page(browser, viz.render_backprop(digits_cnn_loss(), tmp_path / "cnn"))
+    root = stepper(browser)
+    weight = root.find_element("css selector", '.tg-level:not([hidden]) g[data-key="T2"] polygon')  # 0.weight
+    browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", weight)
+    node = root.find_element("css selector", ".tg-node")
+    assert node.is_displayed()
+    text = node.text
+    assert "0.weight" in text and "(16, 1, 3, 3)" in text and "float32" in text
+    assert "min" in text and "norm" in text and "dL/d0.weight" in text
+    assert len(node.find_elements("css selector", "canvas")) == 32  # 16 filters, value and gradient
+    painted = browser.execute_script(
+        "var c = arguments[0].querySelector('canvas'); var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "return [...d].filter((v, i) => i % 4 !== 3 && v !== 255).length",
+        node,
+    )
+    assert painted > 0  # the heat map is drawn, not blank
+    on_path = browser.execute_script(
+        "return [...arguments[0].querySelectorAll('.tg-level:not([hidden]) g.node.tg-onpath')].map(g => g.dataset.key)",
+        root,
+    )
+    loss_key = browser.execute_script(
+        "return JSON.parse(arguments[0].querySelector('script.tg-data').textContent).levels[0].init.done[0]", root
+    )
+    assert "T2" in on_path and "op1" in on_path and loss_key in on_path and "T1" not in on_path  # x is no descendant
+    root.find_element("css selector", ".tg-close").click()
+    assert not node.is_displayed()
+    assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_two_steppers_in_one_document_are_independent(browser, tmp_path):
+    a, _ = page.backward_stepper(viz.backprop_steps(iris_loss()))
+    b, _ = page.backward_stepper(viz.backprop_steps(digits_cnn_loss()))
+    open_page(browser, page.write_document(tmp_path / "two.html", "two", [a, b]))
+    first, second = stepper(browser, 0), stepper(browser, 1)
+    first.find_element("css selector", ".tg-next").click()
+    first.find_element("css selector", ".tg-next").click()
+    assert first.find_element("css selector", ".tg-counter").text == "step 2 of 5"
+    assert second.find_element("css selector", ".tg-counter").text == "step 0 of 10"
+    assert "Before backward" in second.find_element("css selector", ".tg-formula").text
+    second.find_element("css selector", ".tg-next").click()
+    assert first.find_element("css selector", ".tg-counter").text == "step 2 of 5"
+    assert second.find_element("css selector", ".tg-counter").text == "step 1 of 10"
+    assert errors(browser) == []
+
+
+@pytest.mark.browser
+def test_text_stepper_without_dot_in_the_browser(browser, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    index = viz.render_backprop(iris_loss(), tmp_path / "bp")
+    monkeypatch.undo()
+    open_page(browser, index)
+    root = stepper(browser)
+    assert "No picture" in root.text
+    seen = click_next_through_all_steps(browser, root)
+    assert len(seen) == 6 and "rule: y = a @ b^T + c" in "".join(seen)
+    root.find_element("css selector", "button[data-tensor='T1']").click()
+    assert "(8, 4)" in root.find_element("css selector", ".tg-node").text
+    assert errors(browser) == []
