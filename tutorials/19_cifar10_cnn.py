@@ -1,31 +1,36 @@
-"""D4: a CNN on CIFAR-10 colour images, its misclassified images ("True: X / Pred: Y") and per-class accuracy.
+# %% [markdown]
+# # D4: a CNN on CIFAR-10 colour images, its misclassified images ("True: X / Pred: Y") and per-class accuracy
+#
+# CIFAR-10 (decks 000, 001, 003): 32x32 colour images (3 channels: red, green,
+# blue) of 10 classes: airplane, automobile, bird, cat, deer, dog, frog, horse,
+# ship, truck. Its files are not bundled: with them present (`nn.datasets.CIFAR10`
+# looks in ~/.teachgrad/data/cifar10, ./data/cifar10, $TEACHGRAD_DATA/cifar10) the
+# CNN trains on a subset of its 50,000 training images (`--train-size`, default
+# 10,000) and is tested on its 10,000 test images. Without them the script says
+# how to get them and stops, unless asked with `--stand-in` to run on a small
+# synthetic stand-in: 32x32 colour images whose class is a colour and a stripe
+# direction, buried in noise (not CIFAR-10: it shows the pipeline, not CIFAR's numbers).
+#
+# What to look at: the misclassified grid (the slides' "True: automobile / Pred:
+# truck") and the per-class accuracy, which is far from equal across classes.
+#
+# Without the files and without `--stand-in` it stops with exit status 2: nothing is trained.
 
-CIFAR-10 (decks 000, 001, 003): 32x32 colour images (3 channels: red, green,
-blue) of 10 classes: airplane, automobile, bird, cat, deer, dog, frog, horse,
-ship, truck. Its files are not bundled: with them present (``nn.datasets.CIFAR10``
-looks in ~/.teachgrad/data/cifar10, ./data/cifar10, $TEACHGRAD_DATA/cifar10) the
-CNN trains on a subset of its 50,000 training images (``--train-size``, default
-10,000) and is tested on its 10,000 test images. Without them the script says
-how to get them and stops, unless asked with ``--stand-in`` to run on a small
-synthetic stand-in: 32x32 colour images whose class is a colour and a stripe
-direction, buried in noise (not CIFAR-10: it shows the pipeline, not CIFAR's numbers).
-
-What to look at: the misclassified grid (the slides' "True: automobile / Pred:
-truck") and the per-class accuracy, which is far from equal across classes.
-"""
+# %%
 
 import argparse
 
+import common
 import numpy as np
-from common import FAST, done, fast_or, output_dir
+from common import FAST, begin, done, fast_or, picture
 
 import autograd as ag
 import nn
-import viz
 
 STAND_IN_COLOURS = {"red": (1, 0, 0), "green": (0, 1, 0), "blue": (0, 0, 1), "yellow": (1, 1, 0), "purple": (1, 0, 1)}
 
 
+# %%
 def stand_in_data(n_train=1000, n_test=300, noise=1.6, seed=0):
     """A synthetic CIFAR-shaped stand-in: float32 (N, 3, 32, 32) images in [0, 1], 10 classes.
 
@@ -101,42 +106,52 @@ def train_cifar(data, epochs=3, lr=0.002, batch_size=64, seed=0):
     return model, accuracy, predicted, per_class
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args():
+    """--stand-in, --train-size, --epochs and --fast (in a notebook kernel: the defaults)."""
+    parser = argparse.ArgumentParser(description="D4: a CNN on CIFAR-10", allow_abbrev=False)
     parser.add_argument("--stand-in", action="store_true", help="without CIFAR-10's files, use the synthetic stand-in")
     parser.add_argument("--train-size", type=int, default=10000, help="CIFAR-10 training images to use")
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--fast", action="store_true", help="tiny run: checks the pipeline only")
-    return parser.parse_args(argv)
+    return common.parse_args(parser)
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    out = output_dir("19_cifar10_cnn")
-    try:
-        data = cifar10_data(train_size=fast_or(args.train_size, 200), test_size=fast_or(None, 100))
-    except FileNotFoundError as missing:
-        print(f"CIFAR-10's files are not here.\n{missing}")
-        if not args.stand_in:
-            print("\nRun again with --stand-in to see the whole pipeline on a small synthetic stand-in.")
-            return 0
-        print("\n--stand-in: using synthetic 32x32 colour images (10 classes: a colour and a stripe direction).")
-        data = stand_in_data(n_train=fast_or(1000, 200), n_test=fast_or(300, 100))
-    print(f"Data: {data['source']}, {len(data['y_train'])} training and {len(data['y_test'])} test images")
-    epochs = 1 if FAST else args.epochs
-    _, accuracy, predicted, per_class = train_cifar(data, epochs=epochs)
-    print(f"\nTest accuracy: {accuracy:.3f} (guessing: 0.100)")
-    print("Per-class accuracy:")
-    for name, acc in zip(data["classes"], per_class):
-        print(f"  {name:<18} {acc:.3f}" if np.isfinite(acc) else f"  {name:<18} (no test images)")
-    if (predicted != data["y_test"]).any():
-        viz.plots.show_misclassified(data["x_test"], data["y_test"], predicted, class_names=data["classes"],
-                                     max_images=15, save=out / "misclassified.png")  # fmt: skip
-    viz.plots.plot_confusion_matrix(data["y_test"], predicted, class_names=data["classes"],
-                                    normalize=True, save=out / "confusion_matrix.png")  # fmt: skip
-    done(out)
-    return 0
+# %% [markdown]
+# ## Run the lesson: CIFAR-10 if its files are here; otherwise stop, or (asked) the synthetic stand-in
+#
+# In a notebook, set `args.stand_in = True` in the cell below to use the stand-in.
 
+# %%
+out = begin(__name__, "19_cifar10_cnn")
+args = parse_args()
+try:
+    data = cifar10_data(train_size=fast_or(args.train_size, 200), test_size=fast_or(None, 100))
+except FileNotFoundError as missing:
+    print(f"CIFAR-10's files are not here.\n{missing}")
+    if not args.stand_in:
+        print("\nNothing was trained. Get the files (above), or run again with --stand-in to see the whole")
+        print("pipeline on a small synthetic stand-in (NOT CIFAR-10: coloured stripes in noise).")
+        raise SystemExit(2) from None
+    print("\n--stand-in: SYNTHETIC 32x32 colour images, not CIFAR-10 (10 classes: a colour and a stripe direction).")
+    data = stand_in_data(n_train=fast_or(1000, 200), n_test=fast_or(300, 100))
+print(f"Data: {data['source']}, {len(data['y_train'])} training and {len(data['y_test'])} test images")
+synthetic = data["source"] != "CIFAR-10"
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+# %%
+epochs = 1 if FAST else args.epochs
+_, accuracy, predicted, per_class = train_cifar(data, epochs=epochs)
+print(f"\nTest accuracy: {accuracy:.3f} (guessing: 0.100)")
+print("Per-class accuracy:")
+for name, acc in zip(data["classes"], per_class):
+    print(f"  {name:<18} {acc:.3f}" if np.isfinite(acc) else f"  {name:<18} (no test images)")
+
+# %% [markdown]
+# ## The misclassified images ("True: X / Pred: Y") and the confusion matrix
+
+# %%
+heading = "SYNTHETIC stand-in, not CIFAR-10" if synthetic else "CIFAR-10 test images"
+if (predicted != data["y_test"]).any():
+    picture("show_misclassified", data["x_test"], data["y_test"], predicted, class_names=data["classes"],
+            max_images=15, title=heading, save=out / "misclassified.png")  # fmt: skip
+picture("plot_confusion_matrix", data["y_test"], predicted, class_names=data["classes"], normalize=True,
+        title=heading, save=out / "confusion_matrix.png")  # fmt: skip
+done(out)

@@ -1,16 +1,18 @@
-"""D10: optimizers (deck 001, deck 004): SGD and Adam on the same problem, loss curves side by side.
+# %% [markdown]
+# # D10: optimizers (deck 001, deck 004): SGD and Adam on the same problem, loss curves side by side
+#
+# Same network (64-32-10 on the 8x8 digits), same starting weights, same batches
+# in the same order: only the update rule differs, each with its usual learning
+# rate (SGD 0.1, Adam 0.01; SGD at 0.01 hardly moves in 15 epochs: try it).
+#
+# * SGD:  w <- w - lr * g
+# * Adam: m <- b1*m + (1-b1)*g,  v <- b2*v + (1-b2)*g^2,  w <- w - lr * m_hat / (sqrt(v_hat) + eps)
+#   (m_hat, v_hat: m and v corrected for starting at 0). Each weight gets its own step size.
 
-Same network (64-32-10 on the 8x8 digits), same starting weights, same batches
-in the same order: only the update rule differs, each with its usual learning
-rate (SGD 0.1, Adam 0.01; SGD at 0.01 hardly moves in 15 epochs: try it).
 
-* SGD:  w <- w - lr * g
-* Adam: m <- b1*m + (1-b1)*g,  v <- b2*v + (1-b2)*g^2,  w <- w - lr * m_hat / (sqrt(v_hat) + eps)
-  (m_hat, v_hat: m and v corrected for starting at 0). Each weight gets its own step size.
-"""
-
+# %%
 import numpy as np
-from common import bar, done, fast_or, output_dir
+from common import bar, begin, done, fast_or, picture
 
 import autograd as ag
 import nn
@@ -18,8 +20,9 @@ import nn
 OPTIMIZERS = {"SGD": (nn.optim.SGD, 0.1), "Adam": (nn.optim.Adam, 0.01)}  # name: (class, learning rate)
 
 
+# %%
 def loss_curves(epochs=15, seed=0, limit=None, optimizers=OPTIMIZERS):
-    """Train one copy of the same network per optimizer; returns ``{name: per-epoch training losses}``."""
+    """Train one copy of the same network per optimizer; returns `{name: per-epoch training losses}`."""
     digits = nn.datasets.load_digits()
     x, y = digits["data"] / np.float32(16.0), digits["target"]
     if limit is not None:
@@ -37,19 +40,11 @@ def loss_curves(epochs=15, seed=0, limit=None, optimizers=OPTIMIZERS):
     return curves
 
 
-def main():
-    out = output_dir("25_optimizers")
-    curves = loss_curves(epochs=fast_or(15, 2), limit=fast_or(None, 300))
-    for name, losses in curves.items():
-        print(f"{name:>4}: training loss epoch 1 {losses[0]:.4f} -> epoch {len(losses)} {losses[-1]:.4f}")
-    winner = min(curves, key=lambda k: curves[k][-1])
-    print(f"lower final loss: {winner}")
-    for name, losses in curves.items():
-        bar(f"{name}: fraction by which the loss fell", 1 - losses[-1] / losses[0], 0.1)
+def plot_curves(curves, save):
+    """Each optimizer's training loss per epoch, side by side on a shared loss axis."""
+    from viz import plots
 
-    from matplotlib.figure import Figure  # headless: straight to a PNG
-
-    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    fig = plots.figure(10, 3.6)
     axes = fig.subplots(1, len(curves), sharey=True)
     for ax, (name, losses) in zip(axes, curves.items()):
         ax.plot(range(1, len(losses) + 1), losses, marker="o")
@@ -57,9 +52,21 @@ def main():
         ax.set_xlabel("epoch")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("training loss (cross-entropy)")
-    fig.savefig(out / "sgd_vs_adam.png", dpi=100)
-    done(out)
+    return plots.finish(fig, save)
 
 
-if __name__ == "__main__":
-    main()
+# %% [markdown]
+# ## Run the lesson
+
+# %%
+out = begin(__name__, "25_optimizers")
+curves = loss_curves(epochs=fast_or(15, 2), limit=fast_or(None, 300))
+for name, losses in curves.items():
+    print(f"{name:>4}: training loss epoch 1 {losses[0]:.4f} -> epoch {len(losses)} {losses[-1]:.4f}")
+winner = min(curves, key=lambda k: curves[k][-1])
+print(f"lower final loss: {winner}")
+for name, losses in curves.items():
+    bar(f"{name}: fraction by which the loss fell", 1 - losses[-1] / losses[0], 0.1)
+
+picture(plot_curves, curves, save=out / "sgd_vs_adam.png")
+done(out)

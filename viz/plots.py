@@ -291,10 +291,11 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
     return np.bincount(y_true * k + y_pred, minlength=k * k).reshape(k, k)
 
 
-def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize=False, save=None):
+def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize=False, save=None, title=None):
     """The confusion matrix as a heat map: rows are true classes, columns predicted ones.
 
     ``normalize=True`` divides each row by its count, so the diagonal is each class's recall.
+    ``title`` is put before the default heading (e.g. what data the model was tested on).
     """
     k = len(class_names) if class_names is not None else None
     cm = confusion_matrix(y_true, y_pred, k).astype(np.float64)
@@ -310,7 +311,8 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize=False, sav
     ax.set_yticks(range(k), names)
     ax.set_xlabel("Predicted label")
     ax.set_ylabel("True label")
-    ax.set_title("Confusion matrix" + (" (normalised by row)" if normalize else ""))
+    heading = "Confusion matrix" + (" (normalised by row)" if normalize else "")
+    ax.set_title(f"{title}\n{heading}" if title else heading)
     threshold = cm.max() / 2 if cm.size else 0
     for i, j in np.ndindex(k, k):
         text = f"{cm[i, j]:.2f}" if normalize else str(int(cm[i, j]))
