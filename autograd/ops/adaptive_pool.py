@@ -85,10 +85,10 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
         return max_pool2d(input, (h // oh, w // ow), return_indices=return_indices)
     xp = input.backend.xp
     rows, cols = _window_index(xp, h, oh), _window_index(xp, w, ow)  # (OH, KH), (OW, KW)
-    flat = rows[:, None, :, None] * w + cols[None, :, None, :]  # (OH, OW, KH, KW) flat plane positions
+    flat = (rows[:, None, :, None] * w + cols[None, :, None, :]).reshape(oh, ow, -1)  # flat plane positions
     n, c = input.shape[:2]
-    values = input.data.reshape(n, c, h * w)[:, :, flat.reshape(-1)].reshape(n, c, oh, ow, -1)
+    values = input.data.reshape(n, c, h * w)[:, :, flat.reshape(-1)].reshape(n, c, oh, ow, flat.shape[-1])
     winner = values.argmax(-1)  # the first maximum of each window, row-major
-    indices = xp.take_along_axis(flat.reshape(1, 1, oh, ow, -1), winner[..., None], axis=-1)[..., 0]
+    indices = xp.take_along_axis(flat[None, None], winner[..., None], axis=-1)[..., 0]
     y = gather_plane(input, indices)
     return (y, constant(indices.astype(xp.int64), input)) if return_indices else y

@@ -55,8 +55,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         mask = attn_mask if isinstance(attn_mask, Tensor) else constant(xp.asarray(attn_mask), query)
         if mask.dtype == bool:
             scores = where(mask, scores, -math.inf)
-        else:
-            scores = scores + mask
+        else:  # a float mask is added; in the scores' dtype, so a float64 mask keeps float32 scores float32
+            scores = scores + (mask if mask.dtype == scores.dtype else mask.astype(scores.dtype))
     weights = softmax(scores, axis=-1)
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p)

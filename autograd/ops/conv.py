@@ -24,6 +24,7 @@ Backward is three convolutions, each an op, so second derivatives work:
     dL/db = dL/dy summed over n, i, j
 """
 
+from ..dtypes import require_same_dtype
 from ..function import Function
 from .windows import Geometry, as_pair
 
@@ -58,10 +59,10 @@ def _grouped_matmul(a, b, groups, transpose_a=False, transpose_b=False):
     """
     if groups == 1:
         return (a.T if transpose_a else a) @ (b.T if transpose_b else b)
-    a = a.reshape(groups, -1, a.shape[-1])
-    b = b.reshape(groups, -1, b.shape[-1])
+    a = a.reshape(groups, a.shape[0] // groups, a.shape[-1])
+    b = b.reshape(groups, b.shape[0] // groups, b.shape[-1])
     out = (a.transpose(0, 2, 1) if transpose_a else a) @ (b.transpose(0, 2, 1) if transpose_b else b)
-    return out.reshape(-1, out.shape[-1])
+    return out.reshape(groups * out.shape[1], out.shape[2])
 
 
 class Conv2d(Function):
@@ -214,6 +215,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
             )
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ValueError(f"conv2d: bias must have shape ({weight.shape[0]},), got {bias.shape}")
+    require_same_dtype("conv2d", input, weight)
     if isinstance(padding, str):
         geometry = conv_geometry("conv2d", input.shape[2:], weight.shape[2:], stride, padding, dilation)
     else:

@@ -27,7 +27,8 @@ class Unfold(Function):
     def forward(self, x, geometry=None):
         self.geometry = geometry
         cols = _im2col(self.backend, geometry, x)  # (C*KH*KW, N*L)
-        return cols.reshape(cols.shape[0], x.shape[0], -1).transpose(1, 0, 2)  # (N, C*KH*KW, L), a view
+        length = geometry.out_size[0] * geometry.out_size[1]
+        return cols.reshape(cols.shape[0], x.shape[0], length).transpose(1, 0, 2)  # (N, C*KH*KW, L), a view
 
     def backward(self, grad):
         return Fold.apply(grad, geometry=self.geometry, shape=self.inputs[0].shape)
@@ -44,7 +45,7 @@ class Fold(Function):
 
     def forward(self, cols, geometry=None, shape=None):
         self.geometry = geometry
-        flat = cols.transpose(1, 0, 2).reshape(cols.shape[1], -1)  # (C*KH*KW, N*L)
+        flat = cols.transpose(1, 0, 2).reshape(cols.shape[1], cols.shape[0] * cols.shape[2])  # (C*KH*KW, N*L)
         return _col2im(self.backend, geometry, flat, shape)
 
     def backward(self, grad):

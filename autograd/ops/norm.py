@@ -111,7 +111,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and tuple(t.shape) != (c,):
             raise ValueError(f"group_norm: {name} must have shape ({c},), got {tuple(t.shape)}")
-    grouped = input.reshape(n, num_groups, -1)  # (N, G, C/G * positions)
+    grouped = input.reshape(n, num_groups, input.numel() // max(n * num_groups, 1))  # (N, G, C/G * positions)
     y = _standardize(grouped, (2,), eps)[0].reshape(input.shape)
     shape = (1, c) + (1,) * (input.ndim - 2)
     if weight is not None:

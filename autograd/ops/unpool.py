@@ -96,5 +96,5 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
 def gather_plane(x, indices):
     """x (N, C, H, W) read at flat plane indices (N, C, ...): a differentiable gather (scatter-add backward)."""
     n, c = x.shape[:2]
-    flat = x.reshape(n, c, -1)
+    flat = x.reshape(n, c, x.shape[2] * x.shape[3])
     return flat[plane_index(x.backend.xp, indices)]
