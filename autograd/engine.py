@@ -112,9 +112,7 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
     for leaf in leaves:
         g = pending[leaf]
         for hook in leaf._hooks or ():
-            replaced = hook(g)
-            if replaced is not None:
-                g = replaced
+            g = _call_hook(hook, g)
         leaf.grad = g if leaf.grad is None else leaf.grad + g
     return None
 
@@ -158,13 +156,30 @@ def _step(fn, grad, pending, leaves, retain_graph, modes):
 def _run_output_hooks(fn, grad):
     """Apply the hooks registered on the node's output tensor; keep its .grad if retained."""
     for hook in fn.hooks:
-        replaced = hook(grad)
-        if replaced is not None:
-            grad = replaced
+        grad = _call_hook(hook, grad)
     t = fn.retained() if fn.retained is not None else None
     if t is not None:
         t.grad = grad if t.grad is None else t.grad + grad
     return grad
+
+
+def _call_hook(hook, grad):
+    """``hook(grad)``: None keeps ``grad``; a Tensor of the same shape and dtype replaces it."""
+    out = hook(grad)
+    if out is None:
+        return grad
+    if not isinstance(out, type(grad)) or out.shape != grad.shape or out.dtype != grad.dtype:
+        got = (
+            f"a Tensor of shape {tuple(out.shape)} and dtype {out.dtype}"
+            if isinstance(out, type(grad))
+            else f"{type(out).__name__} {out!r:.60}"
+        )
+        raise TypeError(
+            f"gradient hook {getattr(hook, '__name__', repr(hook))!r} returned {got}, but a hook must "
+            f"return None (keep the gradient) or a Tensor of the gradient's shape {tuple(grad.shape)} "
+            f"and dtype {grad.dtype} (e.g. grad * 0.5 or grad.clamp(-1, 1))."
+        )
+    return out
 
 
 def _match(g, t):

@@ -20,7 +20,7 @@ import numpy as np
 
 from . import backend as _backend_mod
 from . import engine, function
-from .dtypes import infer_dtype, scalar_dtype, to_dtype
+from .dtypes import data_dtype, scalar_dtype, to_dtype
 
 _new_object = object.__new__
 
@@ -46,7 +46,7 @@ class Tensor:
             data = data.data
         backend = _backend_mod.get_backend(device) if device is not None else _backend_mod.backend_of_array(data)
         try:
-            dtype = to_dtype(dtype) or infer_dtype(data)  # before any copy, which would make lists float64
+            dtype = data_dtype(data, to_dtype(dtype))  # before any copy, which would make lists float64
             if _backend_mod.backend_of_array(data) is not backend:
                 data = _backend_mod.backend_of_array(data).to_numpy(data)
             # a copy, as torch.tensor makes: optimizers update .data in place, and must

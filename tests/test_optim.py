@@ -301,7 +301,7 @@ def test_bad_arguments_are_clear_errors():
 def test_works_with_module_parameters():
     model = nn.Linear(3, 2) if hasattr(nn, "Linear") else pytest.skip("nn.Linear not available yet")
     opt = optim.SGD(model.parameters(), lr=0.1)
-    x = ag.tensor(A)
+    x = ag.tensor(A, dtype="float32")  # the layer's dtype: a float64 input would be refused, as in PyTorch
     before = [p.numpy().copy() for p in model.parameters()]
     nn.MSELoss()(model(x), ag.tensor(Y)).backward()
     opt.step()

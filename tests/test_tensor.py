@@ -171,9 +171,9 @@ def test_numpy_arrays_on_the_left_give_tensors():
     np.testing.assert_array_equal(x.grad.numpy(), [3, 4])
 
 
-def test_int_tensors_mix_as_numpy_does():
+def test_int_tensors_mix_as_pytorch_does():
     i = ag.tensor([1, 2])
-    assert (i * 0.5).dtype == np.float64  # NumPy 2: int64 array * Python float -> float64
+    assert (i * 0.5).dtype == np.float32  # PyTorch: int64 tensor * Python float -> the default float dtype
     assert (i + 1).dtype == np.int64
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..dtypes import result_type
 from ..tensor import Tensor, as_tensor_like
 
 
@@ -27,11 +28,19 @@ def binary(op_class, op, a, b):
     """Apply a broadcasting two-input op; a shape mismatch becomes an error naming the op and the shapes."""
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):  # a number on one side
         a, b = pair(a, b)
+    if a.data.dtype is not b.data.dtype:  # the common case (equal dtypes) skips this
+        a, b = promote(a, b)
     try:
         return op_class.apply(a, b)
     except ValueError:
         check_broadcast(op, a.shape, b.shape)
         raise
+
+
+def promote(*tensors):
+    """The tensors converted to their common dtype by PyTorch's rules (``dtypes.result_type``)."""
+    dtype = result_type(*tensors)
+    return tuple(t if t.data.dtype == dtype else t.astype(dtype) for t in tensors)
 
 
 def check_broadcast(op, *shapes):

@@ -5,6 +5,7 @@ Each backward uses the activation's own output where the lectures do
 stays differentiable.
 """
 
+from ..dtypes import require_float, to_float
 from ..function import Function
 from ._util import constant
 
@@ -144,13 +145,13 @@ class Softplus(Function):
 
 
 def tanh(a):
-    """Hyperbolic tangent, squashing to (-1, 1)."""
-    return Tanh.apply(a)
+    """Hyperbolic tangent, squashing to (-1, 1) (integers become the default float dtype first)."""
+    return Tanh.apply(to_float(a))
 
 
 def sigmoid(a):
-    """The logistic function 1 / (1 + e^-a), squashing to (0, 1)."""
-    return Sigmoid.apply(a)
+    """The logistic function 1 / (1 + e^-a), squashing to (0, 1) (integers become floats first)."""
+    return Sigmoid.apply(to_float(a))
 
 
 def relu(a):
@@ -160,14 +161,17 @@ def relu(a):
 
 def leaky_relu(a, negative_slope=0.01):
     """max(negative_slope * a, a): a small slope instead of zero for negative inputs."""
+    require_float(a, "leaky_relu")
     return LeakyReLU.apply(a, negative_slope=negative_slope)
 
 
 def elu(a, alpha=1.0):
     """Exponential linear unit: a for a > 0, alpha (e^a - 1) below."""
+    require_float(a, "elu")
     return ELU.apply(a, alpha=alpha)
 
 
 def softplus(a, beta=1.0):
     """A smooth ReLU: ln(1 + e^(beta a)) / beta."""
+    require_float(a, "softplus")
     return Softplus.apply(a, beta=beta)

@@ -4,6 +4,7 @@ The engine sums each gradient back to its input's shape, so these backward
 rules are written as if no broadcasting happened.
 """
 
+from ..dtypes import get_default_dtype
 from ..function import Function
 from ._util import binary
 from .elementwise import where
@@ -53,7 +54,10 @@ class Div(Function):
     name = "div"
 
     def forward(self, a, b):
-        return a / b
+        out = a / b
+        if a.dtype.kind != "f":  # int / int is the default float dtype, as in PyTorch (NumPy: float64)
+            out = out.astype(get_default_dtype())
+        return out
 
     def backward(self, grad):
         a, b = self.inputs

@@ -5,9 +5,10 @@ Masks (where a rule switches, e.g. inside or outside a clip) are constants: the
 derivative of a step is zero almost everywhere.
 """
 
+from ..dtypes import to_float
 from ..function import Function, _device_mismatch
 from ..tensor import Tensor, as_tensor_like
-from ._util import binary, check_broadcast, constant, pair
+from ._util import binary, check_broadcast, constant, pair, promote
 
 
 class Exp(Function):
@@ -183,18 +184,18 @@ class ToDevice(Function):
 
 
 def exp(a):
-    """e^a, elementwise."""
-    return Exp.apply(a)
+    """e^a, elementwise (integers become the default float dtype first, as in PyTorch)."""
+    return Exp.apply(to_float(a))
 
 
 def log(a):
     """Natural logarithm ln(a), elementwise."""
-    return Log.apply(a)
+    return Log.apply(to_float(a))
 
 
 def sqrt(a):
     """Square root, elementwise."""
-    return Sqrt.apply(a)
+    return Sqrt.apply(to_float(a))
 
 
 def abs(a):
@@ -204,12 +205,12 @@ def abs(a):
 
 def sin(a):
     """sin(a), elementwise."""
-    return Sin.apply(a)
+    return Sin.apply(to_float(a))
 
 
 def cos(a):
     """cos(a), elementwise."""
-    return Cos.apply(a)
+    return Cos.apply(to_float(a))
 
 
 def clip(a, min=None, max=None):
@@ -235,6 +236,8 @@ def minimum(a, b):
 def where(condition, a, b):
     """Pick a where ``condition`` holds and b elsewhere (the condition carries no gradient)."""
     a, b = pair(a, b)
+    if a.data.dtype is not b.data.dtype:
+        a, b = promote(a, b)
     if isinstance(condition, Tensor) and condition._backend is not a._backend:
         _device_mismatch(Where, (condition, a, b))
     cond = condition.data if isinstance(condition, Tensor) else a._backend.xp.asarray(condition)

@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from ..dtypes import require_same_dtype
 from ..function import Function
 from ..tensor import Tensor
-from ._util import pair
+from ._util import pair, promote
 
 
 class MatMul(Function):
@@ -45,6 +46,8 @@ def matmul(a, b):
     """Matrix product ``a @ b`` (batched over leading axes; 1-D operands as vectors)."""
     if not (isinstance(a, Tensor) and isinstance(b, Tensor)):  # an array or list on one side
         a, b = pair(a, b)
+    if a.data.dtype is not b.data.dtype:  # PyTorch's promotion (float32 @ int64 is float32, not float64)
+        a, b = promote(a, b)
     try:
         return MatMul.apply(a, b)
     except ValueError:  # NumPy's message names no op: say which shapes don't fit, and why
@@ -115,4 +118,5 @@ def linear(input, weight, bias=None):
         )
     if bias is not None and bias.shape != w_shape[:1]:
         raise ValueError(f"linear: bias must have shape ({w_shape[0]},), got {bias.shape}")
+    require_same_dtype("linear", input, weight)
     return Linear.apply(input, weight) if bias is None else Linear.apply(input, weight, bias)

@@ -11,6 +11,7 @@ max, min, argmax and argmin have none and raise, naming the op and the empty axi
 
 import math
 
+from ..dtypes import require_float, to_float
 from ..function import Function
 from ._util import constant, kept_shape, normalize_axis, reduced_count
 from .elementwise import where
@@ -196,22 +197,27 @@ class LogSumExp(_Reduction):
 
 
 def sum(a, axis=None, keepdims=False, dim=None):
-    """Sum over ``axis`` (all axes when None)."""
+    """Sum over ``axis`` (all axes when None); bool and unsigned tensors sum to int64, as in PyTorch."""
+    if a.data.dtype.kind == "u":
+        a = a.long()
     return Sum.apply(a, axis=normalize_axis(axis, dim, a.ndim, "sum"), keepdims=keepdims)
 
 
 def mean(a, axis=None, keepdims=False, dim=None):
     """Average over ``axis`` (all axes when None)."""
+    require_float(a, "mean")
     return Mean.apply(a, axis=normalize_axis(axis, dim, a.ndim, "mean"), keepdims=keepdims)
 
 
 def var(a, axis=None, keepdims=False, dim=None, correction=0):
     """Variance over ``axis``; population version (divide by n) unless ``correction=1``."""
+    require_float(a, "var")
     return Var.apply(a, axis=normalize_axis(axis, dim, a.ndim, "var"), keepdims=keepdims, correction=correction)
 
 
 def std(a, axis=None, keepdims=False, dim=None, correction=0):
     """Standard deviation over ``axis``; population version unless ``correction=1``."""
+    require_float(a, "std")
     return Std.apply(a, axis=normalize_axis(axis, dim, a.ndim, "std"), keepdims=keepdims, correction=correction)
 
 
@@ -231,6 +237,7 @@ def min(a, axis=None, keepdims=False, dim=None):
 
 def logsumexp(a, axis=None, keepdims=False, dim=None):
     """log(sum(exp(a))) over ``axis``, without overflow (the max is factored out)."""
+    a = to_float(a)  # integers become the default float dtype, as in PyTorch
     return LogSumExp.apply(a, axis=normalize_axis(axis, dim, a.ndim, "logsumexp"), keepdims=keepdims)
 
 

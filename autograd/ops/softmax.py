@@ -1,5 +1,6 @@
 """softmax and log_softmax along an axis, computed stably (the max is subtracted first)."""
 
+from ..dtypes import require_float
 from ..function import Function
 from ._util import normalize_axis
 
@@ -82,9 +83,11 @@ def _one_axis(a, axis, dim, op):
 
 def softmax(a, axis=-1, dim=None):
     """Turn scores into probabilities along ``axis``: positive and summing to 1."""
+    require_float(a, "softmax")
     return Softmax.apply(a, axis=_one_axis(a, axis, dim, "softmax"))
 
 
 def log_softmax(a, axis=-1, dim=None):
     """log(softmax(a)), computed without overflow (the input of NLL and cross-entropy)."""
+    require_float(a, "log_softmax")
     return LogSoftmax.apply(a, axis=_one_axis(a, axis, dim, "log_softmax"))
