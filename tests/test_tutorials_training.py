@@ -26,7 +26,7 @@ TUTORIALS = ROOT / "tutorials"
 
 # lesson -> (extra arguments, files it promises in its output folder)
 PROMISED = {
-    "00_flagship_demo": ([], ["backprop/index.html", "backprop/step_001.svg", "training_curves.png"]),
+    "00_flagship_demo": ([], ["network/index.html", "backprop/index.html", "training_curves.png"]),
     "15_keras_style_model": ([], ["loss_curve.png"]),
     "16_iris_classifier": ([], ["training_curves.png", "confusion_matrix.png"]),
     "17_digit_eight_or_not": ([], ["confusion_matrix.png"]),
@@ -72,8 +72,10 @@ def test_flagship_demo_full_run_under_two_minutes(tmp_path):
     elapsed = time.perf_counter() - start
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert elapsed < 120
-    page = tmp_path / "00_flagship_demo" / "backprop" / "index.html"
-    assert page.is_file() and "<svg" in page.read_text(encoding="utf-8")
+    for name in ("network", "backprop"):  # the network's page first, then the one weight's
+        page = tmp_path / "00_flagship_demo" / name / "index.html"
+        assert page.is_file() and "<svg" in page.read_text(encoding="utf-8")
+    assert result.stdout.index("network/index.html") < result.stdout.index("backprop/index.html")
     png = tmp_path / "00_flagship_demo" / "training_curves.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

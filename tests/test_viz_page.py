@@ -133,6 +133,17 @@ def test_jupyter_bundle_is_a_self_contained_stepper_with_fallbacks():
     assert "Forward pass to" in forward["text/html"]
 
 
+def test_flagship_demo_network_page_opens_at_layer_level_with_layer_0_opened(tmp_path):
+    model, steps, index = lesson("00_flagship_demo").network_backward_page(tmp_path / "network")
+    (data,) = page_data(index.read_text())
+    assert data["levels"][data["start"]]["id"] == "layer:Sequential.0"
+    assert data["levels"][data["start"]]["title"] == "0: Linear(4 -> 16)"
+    # the learner's own backward pass: .grad landed once, and it is what the page shows
+    weight = model[0].weight
+    np.testing.assert_allclose(steps.grad(weight), weight.grad.numpy(), rtol=1e-6)
+    assert len(steps) == 5
+
+
 # ---------------------------------------------------------------- in headless Chromium
 
 
@@ -339,4 +350,23 @@ def test_text_stepper_without_dot_in_the_browser(browser, tmp_path, monkeypatch)
     assert len(seen) == 6 and "rule: y = a @ b^T + c" in "".join(seen)
     root.find_element("css selector", "button[data-tensor='T1']").click()
     assert "(8, 4)" in root.find_element("css selector", ".tg-node").text
+    assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_flagship_demo_page_in_the_browser(browser, tmp_path):
+    _, steps, index = lesson("00_flagship_demo").network_backward_page(tmp_path / "network")
+    open_page(browser, index)
+    root = stepper(browser)
+    keys = browser.execute_script(
+        "return [...arguments[0].querySelectorAll('.tg-level:not([hidden]) g.node[data-key]')].map(g => g.dataset.key)",
+        root,
+    )
+    assert "op1" in keys and "layer_Sequential_2" in keys  # layer 0 open at its op, layer 2 a box
+    assert "layer 0: Linear(4 -> 16) opened" in root.find_element("css selector", ".tg-crumb").text
+    assert min(browser.execute_script(_LABELS, 0)) >= 11
+    seen = click_next_through_all_steps(browser, root)
+    assert "Layer 2: Linear(16 -> 3)" in "".join(seen) and "rule: y = a @ b^T + c" in seen[-1]
+    assert "agree" in seen[-1]  # the numerical check beside the step
     assert errors(browser) == []

@@ -1,5 +1,11 @@
 # %% [markdown]
-# # The flagship demo: gradient descent on one weight (G1), then a small network that learns Iris
+# # The flagship demo: backpropagation through a real network, gradient descent on one weight (G1), then the network learns Iris
+#
+# Start here: the 4-16-3 network of Part 3 (Linear, ReLU, Linear, cross-entropy)
+# runs one backward pass on six Iris flowers, recorded step by step
+# (`viz.record_backward`) and written as a page: one box per layer, the first
+# layer opened to its op, each step's local rule with its numbers and a numerical
+# check beside it; click a tensor for its numbers and heat maps.
 #
 # Part 1 (deck 000, "Simple Example"): the prediction is y_pred = x * w and the
 # loss E = (x*w - y)^2. With learning rate 0.1, w starting at 0.5 and the samples
@@ -8,7 +14,7 @@
 # in: `backward()` computes it, and the first update is written out as a page
 # you can click through, one backward step at a time.
 #
-# Part 2: the same loop (forward, loss, zero_grad, backward, step) trains a
+# Part 2: the same loop (forward, loss, zero_grad, backward, step) trains the
 # 4-16-3 network on the Iris flowers, and its training curves are plotted.
 #
 # Run: `python tutorials/00_flagship_demo.py` (or `bash scripts/demo.sh`).
@@ -17,6 +23,7 @@
 # %%
 import time
 
+import numpy as np
 from common import FAST, bar, begin, check, done, fast_or, picture
 
 import autograd as ag
@@ -46,20 +53,43 @@ def one_weight_descent(w0=0.5, lr=0.1, samples=G1_SAMPLES, render_first_to=None)
         y_pred.name = "y_pred"
         E = (y_pred - y) ** 2
         E.name = "E"
-        backward_done = False
         if k == 0 and render_first_to is not None:
-            try:
-                viz.render_backprop(E, render_first_to)  # runs backward and records every step
-                backward_done = True
-            except viz.DotNotFoundError as missing:  # the pictures need graphviz's `dot`; the numbers don't
-                print(f"  (no step-by-step page: {missing})")
-                backward_done = w.grad is not None  # the backward pass ran before the drawing failed
-        if not backward_done:
+            with viz.record_backward(E) as steps:  # records this backward pass; .grad fills in as usual
+                E.backward()
+            steps.write_html(render_first_to / "index.html")  # without graphviz's dot: a text stepper
+        else:
             E.backward()
         gradients.append(w.grad.item())
         optimizer.step()  # w <- w - lr * dE/dw
         weights.append(w.item())
     return weights, gradients
+
+
+def iris_network(hidden=16):
+    """The 4-16-3 network: Linear(4 -> 16), ReLU, Linear(16 -> 3); the loss is cross-entropy."""
+    return nn.Sequential(nn.Linear(4, hidden), nn.ReLU(), nn.Linear(hidden, 3))
+
+
+def network_backward_page(folder, per_species=2, seed=0):
+    """One backward pass of the (untrained) 4-16-3 network on a few Iris flowers, as a stepper page.
+
+    ``per_species`` flowers of each species, standardised; the pass is the learner's
+    own ``loss.backward()``, recorded with ``viz.record_backward``. The page
+    (``folder/index.html``) opens at layer level with layer ``0`` opened to its op.
+    Returns ``(model, steps, page)``.
+    """
+    ag.manual_seed(seed)
+    iris = nn.datasets.load_iris()
+    rows = np.concatenate([np.flatnonzero(iris["target"] == c)[:per_species] for c in range(3)])
+    features = nn.transforms.Standardize().fit(iris["data"])(iris["data"][rows])
+    x = ag.tensor(features, name="x")
+    y = ag.tensor(iris["target"][rows], name="y")
+    model = iris_network()
+    loss = nn.CrossEntropyLoss()(model(x), y)
+    with viz.record_backward(loss) as steps:
+        loss.backward()  # the gradients land in .grad once, as without the recording
+    page = steps.write_html(folder / "index.html", level="0")
+    return model, steps, page
 
 
 def train_iris_network(epochs=60, hidden=16, lr=0.01, seed=0):
@@ -79,7 +109,7 @@ def train_iris_network(epochs=60, hidden=16, lr=0.01, seed=0):
 
     train_loader = nn.data.DataLoader(nn.data.TensorDataset(x_train, y_train), batch_size=16, shuffle=True, seed=seed)
     val_loader = nn.data.DataLoader(nn.data.TensorDataset(x_val, y_val), batch_size=len(y_val))
-    model = nn.Sequential(nn.Linear(4, hidden), nn.ReLU(), nn.Linear(hidden, 3))
+    model = iris_network(hidden)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = nn.optim.Adam(model.parameters(), lr=lr)
 
@@ -113,7 +143,17 @@ def train_iris_network(epochs=60, hidden=16, lr=0.01, seed=0):
 out = begin(__name__, "00_flagship_demo")
 start = time.perf_counter()
 
-print("Part 1 - gradient descent on one weight (deck 000): y_pred = x*w, E = (x*w - y)^2, lr = 0.1")
+print("Start here - one backward pass through the 4-16-3 Iris network, step by step")
+_, network_steps, network_page = network_backward_page(out / "network")
+print(f"  {len(network_steps)} backward steps at op level; the page opens at layer level with layer 0 opened.")
+print(f"  Open it: {network_page}")
+
+# %% [markdown]
+# ## Part 1: gradient descent on one weight (the slide's numbers)
+
+# %%
+
+print("\nPart 1 - gradient descent on one weight (deck 000): y_pred = x*w, E = (x*w - y)^2, lr = 0.1")
 weights, gradients = one_weight_descent(render_first_to=out / "backprop")
 check("w before any update", weights[0], G1_SLIDE_WEIGHTS[0])
 for (x, y), w_before, grad, w_after, slide in zip(G1_SAMPLES, weights, gradients, weights[1:], G1_SLIDE_WEIGHTS[1:]):
@@ -130,7 +170,7 @@ if (out / "backprop" / "index.html").is_file():
 
 # %%
 
-print("\nPart 2 - a 4-16-3 network learns the Iris species (explicit loop: forward, loss, zero_grad, backward, step)")
+print("\nPart 2 - the 4-16-3 network learns the Iris species (explicit loop: forward, loss, zero_grad, backward, step)")
 history, test_accuracy = train_iris_network(epochs=fast_or(60, 10))
 for epoch in sorted({1, len(history.epochs) // 2, len(history.epochs)}):
     i = epoch - 1
