@@ -3,7 +3,7 @@
 import autograd.functional as F
 from autograd.ops.windows import as_pair
 
-from .linear import _new_parameter, as_input, reset_torch_default
+from .linear import _new_parameter, as_input, layer_size, reset_torch_default
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "ConvTranspose2d"]
@@ -32,7 +32,9 @@ class _ConvNd(Module):
                  padding_mode, device, dtype, output_padding=0):  # fmt: skip
         super().__init__()
         name, n = type(self).__name__, self.dims
-        self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
+        self.in_channels = layer_size(in_channels, f"{name}: in_channels")
+        self.out_channels = layer_size(out_channels, f"{name}: out_channels")
+        self.groups = layer_size(groups, f"{name}: groups")
         if self.groups < 1 or self.in_channels % self.groups or self.out_channels % self.groups:
             raise ValueError(
                 f"{name}: groups={groups} must be >= 1 and divide in_channels ({in_channels}) and "

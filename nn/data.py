@@ -123,17 +123,45 @@ def _fetch(dataset, indices):
     if hasattr(dataset, "get_batch"):
         batch = dataset.get_batch(indices)
         return batch if isinstance(batch, tuple) else (batch,)
-    samples = [dataset[int(i)] for i in indices]
+    indices = [int(i) for i in indices]
+    samples = [dataset[i] for i in indices]
     if not isinstance(samples[0], (tuple, list)):
-        return (_stack(samples),)
-    return tuple(_stack([s[field] for s in samples]) for field in range(len(samples[0])))
+        return (_stack(samples, indices, None),)
+    fields = len(samples[0])
+    for i, s in zip(indices, samples):
+        if not isinstance(s, (tuple, list)) or len(s) != fields:
+            got = f"{len(s)} fields" if isinstance(s, (tuple, list)) else f"a single {type(s).__name__}"
+            raise ValueError(
+                f"DataLoader: sample {indices[0]} has {fields} fields (e.g. input, label) but sample {i} has {got}; "
+                f"every sample of a data set must have the same fields"
+            )
+    return tuple(_stack([s[field] for s in samples], indices, field) for field in range(fields))
 
 
-def _stack(values):
+def _stack(values, indices, field):
+    """One field of a batch of samples, stacked along a new first axis; ragged samples are refused by name."""
     if isinstance(values[0], Tensor):
-        values = [v.data for v in values]
+        values = [v.data if isinstance(v, Tensor) else v for v in values]
     xp = _backend.backend_of_array(values[0]).xp
-    return xp.stack([xp.asarray(v) for v in values])
+    arrays = []
+    what = "sample" if field is None else f"field {field} of sample"
+    for i, v in zip(indices, values):
+        try:
+            arrays.append(xp.asarray(v))
+        except ValueError:  # a ragged nested list
+            raise ValueError(
+                f"DataLoader: {what} {i} cannot be made into an array (a nested list with rows of different "
+                f"lengths?); each sample must be a rectangular array of numbers"
+            ) from None
+    shapes = [a.shape for a in arrays]
+    if len(set(shapes)) > 1:
+        odd = next(k for k, shape in enumerate(shapes) if shape != shapes[0])
+        raise ValueError(
+            f"DataLoader: cannot stack a batch: {what} {indices[0]} has shape {shapes[0]} but {what} "
+            f"{indices[odd]} has shape {shapes[odd]}. Samples of one batch must have the same shape: resize, "
+            f"crop or pad them to one size (e.g. in the data set's __getitem__ or a transform), or use batch_size=1"
+        )
+    return xp.stack(arrays)
 
 
 def _check_length(dataset, who):

@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 import autograd as ag
 import autograd.functional as F
 
@@ -9,6 +11,18 @@ from . import init
 from .module import Module, Parameter
 
 __all__ = ["Flatten", "Identity", "Linear"]
+
+
+def layer_size(value, what):
+    """A layer's size argument (features, channels) as an int; ``Linear(2.5, 2)`` is refused, not truncated."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"{what} must be a whole number, got {value!r} ({type(value).__name__}); sizes count features or "
+            f"channels, e.g. 784 for a flattened 28x28 image (round first if you computed it: int(n))"
+        )
+    if value < 0:
+        raise ValueError(f"{what} must be 0 or more, got {value}")
+    return int(value)
 
 
 def _new_parameter(shape, device=None, dtype=None):
@@ -56,7 +70,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features = layer_size(in_features, "Linear: in_features")
+        self.out_features = layer_size(out_features, "Linear: out_features")
         self.weight = _new_parameter((self.out_features, self.in_features), device, dtype)
         if bias:
             self.bias = _new_parameter((self.out_features,), device, dtype)

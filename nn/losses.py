@@ -183,6 +183,15 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
             f"[{float(xp.nanmin(input.data)):.4g}, {float(xp.nanmax(input.data)):.4g}]. "
             f"Apply a sigmoid first, or use BCEWithLogitsLoss on the raw scores (more stable)."
         )
+    if input.backend.eager_checks and target.numel():  # PyTorch refuses such targets too
+        t = target.data
+        if bool(xp.any((t < 0) | (t > 1) | xp.isnan(t))):
+            raise ValueError(
+                f"{loss}: targets must lie in [0, 1] (1 for the positive class, 0 for the negative, or a "
+                f"probability between), got values in [{float(xp.nanmin(t)):.4g}, {float(xp.nanmax(t)):.4g}]"
+                + (" and NaN" if bool(xp.isnan(t).any()) else "")
+                + ". Map class labels to 0/1 first, e.g. target = (labels == positive_class).float()"
+            )
     losses = -(target * _log_clamped(input) + (1.0 - target) * _log_clamped(1.0 - input))
     if not input.backend.eager_checks:
         losses = F.where(outside, xp.nan, losses)

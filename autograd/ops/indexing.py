@@ -5,6 +5,8 @@ gradient back to where it was read from. An element read twice (``x[[0, 0]]``)
 receives the sum of both gradients, so the backward is a scatter-*add*.
 """
 
+import numpy as np
+
 from ..function import Function
 from ..tensor import Tensor
 from ._util import check_axis
@@ -154,11 +156,26 @@ def _check_same(tensors, op, axis):
             )
 
 
+def _pad_widths(pad_width, ndim):
+    """``pad_width`` as ((before, after), ...) of ints; widths count elements, so 1.5 is refused by name."""
+
+    def whole(v):
+        return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+    if whole(pad_width):
+        return ((int(pad_width), int(pad_width)),) * ndim
+    pairs = tuple(pad_width) if isinstance(pad_width, (tuple, list)) else None
+    if pairs is None or not all(isinstance(p, (tuple, list)) and len(p) == 2 and all(map(whole, p)) for p in pairs):
+        raise TypeError(
+            f"pad: pad_width must be a whole number or one (before, after) pair of whole numbers per axis, "
+            f"got {pad_width!r}; e.g. pad(x, ((0, 0), (1, 2))) for a matrix, or pad(x, 1) on every side"
+        )
+    return tuple((int(b), int(e)) for b, e in pairs)
+
+
 def pad(a, pad_width, value=0.0):
     """Surround ``a`` with ``value``: ``pad_width`` is NumPy's ((before, after), ...) per axis, or an int for all."""
-    if isinstance(pad_width, int):
-        pad_width = ((pad_width, pad_width),) * a.ndim
-    pad_width = tuple((int(b), int(e)) for b, e in pad_width)
+    pad_width = _pad_widths(pad_width, a.ndim)
     if any(b < 0 or e < 0 for b, e in pad_width):
         raise ValueError(f"pad: widths must be >= 0, got {pad_width}; to crop, index instead (x[1:-1])")
     if len(pad_width) != a.ndim:

@@ -68,6 +68,8 @@ def pad(input, pad, mode="constant", value=None):
     """
     if mode not in MODES:
         raise ValueError(f"pad: mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if not isinstance(pad, (int, tuple, list)) or isinstance(pad, bool):  # pad=1.5: widths count elements
+        raise TypeError(f"pad: pad must be a tuple of whole numbers such as (1, 1, 2, 2), or an int; got {pad!r}")
     numpy_form = isinstance(pad, int) or (len(pad) > 0 and all(isinstance(p, (tuple, list)) for p in pad))
     if mode == "constant":
         if numpy_form:

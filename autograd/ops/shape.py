@@ -74,8 +74,22 @@ class SumTo(Function):
 
 
 def _shape_arg(shape, op):
+    """The sizes given as ``reshape(2, 3)`` or ``reshape((2, 3))``: whole numbers >= 0, at most one -1."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(
+                f"{op}: sizes must be whole numbers, got {n!r} ({type(n).__name__}) in {tuple(shape)}; "
+                f"write e.g. {op}(2, 3), or round first: int(n)"
+            )
+        if n < -1:
+            raise ValueError(
+                f"{op}: invalid size {n} in {tuple(shape)}: sizes must be 0 or more, or -1 for the one size "
+                f"to infer from the number of elements"
+            )
+    if list(shape).count(-1) > 1:
+        raise ValueError(f"{op}: only one size can be -1 (inferred), got {tuple(shape)}")
     return tuple(int(n) for n in shape)
 
 
@@ -121,7 +135,7 @@ def permute(a, *axes):
     """Reorder the axes: ``permute(x, 0, 2, 3, 1)`` turns NCHW into NHWC."""
     if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
         axes = tuple(axes[0])
-    axes = tuple(ax % a.ndim for ax in axes)
+    axes = tuple(check_axis(ax, a.ndim, "permute") for ax in axes)
     if sorted(axes) != list(range(a.ndim)):
         raise ValueError(f"permute: {axes} is not a permutation of the {a.ndim} axes of shape {a.shape}")
     return Transpose.apply(a, axes=axes)
@@ -141,6 +155,11 @@ def swapaxes(a, axis1, axis2):
 
 def unsqueeze(a, axis):
     """Insert a size-1 axis at ``axis``."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(
+            f"unsqueeze: the axis must be a whole number, got {axis!r} ({type(axis).__name__}); "
+            f"a tensor of shape {a.shape} takes -{a.ndim + 1}..{a.ndim}, e.g. unsqueeze(0)"
+        )
     if not -a.ndim - 1 <= axis <= a.ndim:
         raise ValueError(
             f"unsqueeze: axis {axis} is out of range: a tensor of shape {a.shape} takes -{a.ndim + 1}..{a.ndim}"

@@ -108,10 +108,21 @@ def _read_python(path):
     if not isinstance(data, np.ndarray) or data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3072:
         shape = getattr(data, "shape", None)
         raise DatasetFileError(f"{path}: b'data' must be a uint8 array (N, 3072), got {type(data).__name__} {shape}")
-    labels = np.asarray(labels, dtype=np.int64) if labels is not None else None
-    if labels is None or labels.shape != (len(data),):
-        raise DatasetFileError(f"{path}: b'labels' must list one label per image ({len(data)})")
-    return data, labels
+    if labels is None:
+        raise DatasetFileError(f"{path}: no b'labels' entry; a CIFAR-10 batch lists one label per image")
+    try:
+        labels = np.asarray(labels)
+    except ValueError:
+        labels = np.asarray([], dtype=object)  # ragged: refused just below
+    if labels.dtype.kind not in "iu" or labels.shape != (len(data),):
+        example = labels.ravel()[:1].tolist() if labels.size else []
+        raise DatasetFileError(
+            f"{path}: b'labels' must list one whole number 0..9 per image ({len(data)} images), got "
+            f"{labels.dtype} values of shape {labels.shape}"
+            + (f" such as {example[0]!r}" if example else "")
+            + ". The file is not a CIFAR-10 batch (CIFAR-100 uses b'fine_labels'); download it again"
+        )
+    return data, labels.astype(np.int64)
 
 
 class CIFAR10(ImageDataset):

@@ -14,6 +14,8 @@ Images are ``<split>-images-idx3-ubyte`` (N x 28 x 28), labels
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._files import DatasetFileError, find_file, missing_error, read_bytes, search_folders
@@ -21,6 +23,7 @@ from .image_dataset import ImageDataset
 
 __all__ = ["MNIST", "FashionMNIST", "read_idx"]
 
+_MAX_AXES = 4  # more than any image or label file needs; a larger count means a corrupt header
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
@@ -32,11 +35,16 @@ def read_idx(path):
             f"{path}: not an IDX file (its first bytes {content[:4].hex()} are not a valid IDX magic number)"
         )
     dtype, ndim = np.dtype(_IDX_TYPES[content[2]]), content[3]
+    if not 1 <= ndim <= _MAX_AXES:
+        raise DatasetFileError(
+            f"{path}: the IDX header says the data has {ndim} axes; image and label files have 1 to {_MAX_AXES} "
+            f"(MNIST: 3 for images, 1 for labels). The file is corrupt or not an IDX file: download it again"
+        )
     header = 4 + 4 * ndim
     if len(content) < header:
         raise DatasetFileError(f"{path}: truncated IDX header ({len(content)} bytes, {header} needed)")
     shape = tuple(int(d) for d in np.frombuffer(content, dtype=">u4", count=ndim, offset=4))
-    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = header + math.prod(shape) * dtype.itemsize  # Python ints: an absurd header cannot overflow
     if len(content) != expected:
         problem = "truncated" if len(content) < expected else "longer than its header says"
         raise DatasetFileError(

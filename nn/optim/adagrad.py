@@ -25,9 +25,7 @@ class Adagrad(Optimizer):
 
     def _check_settings(self, group):
         super()._check_settings(group)
-        for key in ("lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
-            if group[key] < 0:
-                raise ValueError(f"Adagrad: {key} must be >= 0, got {group[key]}")
+        self._check_nonnegative(group, "lr_decay", "weight_decay", "initial_accumulator_value", "eps")
 
     def _update(self, p, grad, state, group):
         xp = p.backend.xp

@@ -21,7 +21,8 @@ class Adam(Optimizer):
     _decoupled = False
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        betas = tuple(betas) if isinstance(betas, (tuple, list)) else betas  # anything else: refused by the check
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         super().__init__(params, defaults)
 
     def _check_settings(self, group):
@@ -29,8 +30,7 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
             raise ValueError(f"{type(self).__name__}: betas must lie in [0, 1), got {group['betas']}")
-        if group["eps"] < 0 or group["weight_decay"] < 0:
-            raise ValueError(f"{type(self).__name__}: eps and weight_decay must be >= 0")
+        self._check_nonnegative(group, "eps", "weight_decay")
 
     def _update(self, p, grad, state, group):
         xp = p.backend.xp

@@ -18,6 +18,9 @@ Parameter groups give parts of a network their own settings::
 """
 
 import copy
+import inspect
+
+import numpy as np
 
 from autograd import Tensor, enable_grad
 from autograd import backend as _backend
@@ -85,9 +88,40 @@ class Optimizer:
         self.param_groups.append(group)
 
     def _check_settings(self, group):
-        """Reject settings that cannot work (a negative learning rate...)."""
+        """Reject settings that cannot work: a string where a number belongs, a negative learning rate...
+
+        Each setting must have the kind of its default in ``__init__``'s signature
+        (a number, True/False, a pair of numbers), so ``lr="0.1"`` fails here, naming the setting and the
+        fix, not at the first step deep inside the update.
+        """
+        name = type(self).__name__
+        signature = inspect.signature(type(self).__init__).parameters  # the documented defaults: lr=1e-3, ...
+        for key in self.defaults:
+            if key not in signature or signature[key].default is inspect.Parameter.empty:
+                continue
+            value, default = group[key], signature[key].default
+            if isinstance(default, bool):
+                ok, kind = isinstance(value, (bool, np.bool_)), "True or False"
+            elif isinstance(default, (int, float)):
+                ok, kind = _is_number(value), "a number"
+            elif isinstance(default, tuple):
+                ok = isinstance(value, (tuple, list)) and len(value) == len(default) and all(map(_is_number, value))
+                kind = f"a tuple of {len(default)} numbers"
+            else:
+                continue
+            if not ok:
+                raise TypeError(
+                    f"{name}: {key} must be {kind}, got {value!r} ({type(value).__name__}); "
+                    f"write e.g. {key}={_as_number(value, default)!r}"
+                )
         if not group["lr"] >= 0:
-            raise ValueError(f"{type(self).__name__}: the learning rate must be >= 0, got lr={group['lr']}")
+            raise ValueError(f"{name}: the learning rate must be >= 0, got lr={group['lr']}")
+
+    def _check_nonnegative(self, group, *keys):
+        """Settings that must be 0 or more (NaN is refused too)."""
+        for key in keys:
+            if not group[key] >= 0:
+                raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {key}={group[key]!r}")
 
     def zero_grad(self, set_to_none=True):
         """Forget every parameter's gradient before the next ``backward()``.
@@ -198,6 +232,23 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def _as_number(value, default):
+    """The number a learner probably meant (``"0.1"`` -> 0.1), else the default, for an error's example."""
+    try:
+        return (
+            type(default)(float(value))
+            if isinstance(value, str) and not isinstance(default, (bool, tuple))
+            else default
+        )
+    except ValueError:
+        return default
+
+
+def _is_number(value):
+    """A real number (Python or NumPy), not a bool, a string or a tensor."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _on_device(value, p, key, name):

@@ -26,8 +26,7 @@ class RMSprop(Optimizer):
         super()._check_settings(group)
         if not 0 <= group["alpha"] <= 1:
             raise ValueError(f"RMSprop: alpha must lie in [0, 1], got {group['alpha']}")
-        if group["eps"] < 0 or group["weight_decay"] < 0 or group["momentum"] < 0:
-            raise ValueError("RMSprop: eps, weight_decay and momentum must be >= 0")
+        self._check_nonnegative(group, "eps", "weight_decay", "momentum")
 
     def _update(self, p, grad, state, group):
         xp = p.backend.xp

@@ -26,10 +26,7 @@ class SGD(Optimizer):
 
     def _check_settings(self, group):
         super()._check_settings(group)
-        if group["momentum"] < 0 or group["weight_decay"] < 0:
-            raise ValueError(
-                f"SGD: momentum and weight_decay must be >= 0, got {group['momentum']} and {group['weight_decay']}"
-            )
+        self._check_nonnegative(group, "momentum", "dampening", "weight_decay")
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: nesterov momentum needs momentum > 0 and dampening = 0")
 
