@@ -31,9 +31,12 @@ class LayerSummary:
         return self.weights + self.biases
 
 
-@dataclass
+@dataclass(repr=False)
 class ModelSummary:
-    """What ``summary`` returns: ``rows`` and the totals; ``str(result)`` is the printed table."""
+    """What ``summary`` returns: ``rows`` and the totals; ``str(result)`` is the printed table.
+
+    In Jupyter/IPython it displays as the table (as a cell's last line).
+    """
 
     model_name: str
     input_shape: tuple
@@ -80,6 +83,9 @@ class ModelSummary:
     def _repr_pretty_(self, printer, cycle):  # IPython / Jupyter show the table
         printer.text(str(self))
 
+    def __repr__(self):
+        return f"<ModelSummary of {self.model_name}: {self.total_params:,} params; print(it) for the table>"
+
 
 def _shape_text(shape):
     if isinstance(shape, list):
@@ -111,8 +117,19 @@ def _counts(module):
     return weights, biases, trainable
 
 
+def _in_ipython():
+    """True inside IPython or Jupyter, which display the returned summary themselves."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and ipython.get_ipython() is not None
+
+
 def summary(model, input_shape, dtype=None, device=None, print_fn=print):
     """Print (with ``print_fn``; None prints nothing) and return the summary of ``model``.
+
+    In Jupyter or IPython the table is not printed by default: the returned
+    summary displays itself (as a cell's last line), so it shows once.
 
     ``input_shape`` is the shape of one sample, without the batch axis: ``(3,)``
     for 3 input features, ``(1, 28, 28)`` for a grey 28x28 image. A row is
@@ -154,6 +171,6 @@ def summary(model, input_shape, dtype=None, device=None, print_fn=print):
     total_weights = sum(p.numel() for _, p in params) - total_biases
     trainable = sum(p.numel() for _, p in params if p.requires_grad)
     result = ModelSummary(type(model).__name__, input_shape, rows, total_weights, total_biases, trainable)
-    if print_fn is not None:
+    if print_fn is not None and not (print_fn is print and _in_ipython()):
         print_fn(str(result))
     return result

@@ -163,15 +163,35 @@ def evaluate(model, loss_fn, loader, metrics=("accuracy",)):
     return running.result()
 
 
+def _in_notebook():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
 def _progress(loader, epoch, epochs, verbose):
-    """tqdm's bar over the batches when it is installed, verbose, and printing to a terminal."""
-    if not verbose or not sys.stdout.isatty():
+    """A ``tqdm.auto`` bar over the batches: a widget in notebooks (with ipywidgets), text in a terminal.
+
+    None (one plain line per epoch instead) when ``verbose`` is off, tqdm (the
+    ``progress`` extra) is not installed, or the output is neither a terminal nor a notebook (a log file).
+    """
+    if not verbose or not (sys.stdout.isatty() or _in_notebook()):
         return None
     try:
         from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm(total=len(loader), desc=f"epoch {epoch}/{epochs}", leave=True, file=sys.stdout)
+    try:
+        total = len(loader)
+    except TypeError:  # a loader without a length: the bar counts without a total
+        total = None
+    options = dict(total=total, desc=f"epoch {epoch}/{epochs}", unit="batch", leave=True, file=sys.stdout)
+    try:
+        return tqdm(**options)
+    except ImportError:  # a notebook without ipywidgets: tqdm's text bar
+        from tqdm.std import tqdm as text_tqdm
+
+        return text_tqdm(**options)
 
 
 def _format(logs):
@@ -202,8 +222,9 @@ def fit(
     for binary outputs the threshold follows the loss (0 for ``BCEWithLogitsLoss``,
     0.5 for ``BCELoss``), see ``nn.metrics``.
 
-    Progress: a tqdm bar per epoch when tqdm is installed and the output is a
-    terminal, otherwise one line per epoch; ``verbose=False`` prints nothing.
+    Progress: a ``tqdm.auto`` bar per epoch (a widget in Jupyter where ipywidgets
+    is installed, text in a terminal) when tqdm (the ``progress`` extra) is
+    installed, otherwise one line per epoch; ``verbose=0`` prints nothing.
     """
     metrics = _check_metrics(metrics)
     if epochs < 1:

@@ -157,12 +157,12 @@ def check_op(node, input_arrays, grad_output, grads, tensors, seed=0):
 
 def _host(a):
     """A NumPy copy of an array (from the GPU if need be); other values unchanged."""
+    if isinstance(a, (np.ndarray, np.generic)):  # np.float64 is a float too: test it first
+        return np.array(a)
     if a is None or isinstance(a, (int, float, bool, str, tuple, list, dict)):
         return a
     if hasattr(a, "get") and callable(a.get) and hasattr(a, "shape"):  # a CuPy array
         return a.get()
-    if isinstance(a, np.ndarray) or np.isscalar(a):
-        return np.array(a)
     if hasattr(a, "__array__") and hasattr(a, "shape"):
         return V.to_numpy(a)
     return a

@@ -63,22 +63,24 @@ class TensorNode:
 
 @dataclass(eq=False)
 class OpNode:
-    """One op of the graph: the engine's node, its input and output tensors, and its DOT id."""
+    """One op of the graph: the engine's node, its input and output tensors, and its DOT id.
+
+    ``scope`` (the module path the op ran in, e.g. ``("Net", "fc1")``) and ``settings``
+    (``{"stride": 2}``) are read when the graph is walked: a backward that frees the
+    node afterwards does not take them away.
+    """
 
     node: object
     key: str
     inputs: list
     output: TensorNode | None = None
+    scope: tuple = ()
+    settings: dict = field(default_factory=dict)
 
     @property
     def name(self):
         """The op's name, e.g. ``mul``."""
         return self.node.name
-
-    @property
-    def scope(self):
-        """The module path the op ran in, e.g. ``("Net", "fc1")``."""
-        return tuple(self.node.scope)
 
 
 def freed_graph_error(who, op_name):
@@ -118,7 +120,8 @@ class GraphView:
 
     def _identity(self, t):
         # an op's output is identified by its node, so the rebuilt tensors of node.output() count as one
-        return ("op", id(t.grad_fn)) if t.grad_fn is not None else ("leaf", id(t))
+        fn = t._grad_fn
+        return ("op", id(fn)) if fn is not None else ("leaf", id(t))
 
     def _walk(self, root, who):
         stack = [(root, False)]
@@ -157,7 +160,8 @@ class GraphView:
         self._by_key[ident] = tn
         fn = t.grad_fn
         if fn is not None:
-            op = OpNode(fn, f"op{len(self.ops) + 1}", [self._by_key[self._identity(x)] for x in fn.inputs], tn)
+            inputs = [self._by_key[self._identity(x)] for x in fn.inputs]
+            op = OpNode(fn, f"op{len(self.ops) + 1}", inputs, tn, tuple(fn.scope), fn.describe())
             tn.producer = op
             for i in op.inputs:
                 i.uses += 1
@@ -271,6 +275,13 @@ def draw_graph(
     ``backward(retain_graph=True)``. In Jupyter the result displays as SVG scaled
     to the cell; ``viz.save(graph, "graph.svg")`` writes a file.
     """
+    from autograd import Tensor
+
+    if not isinstance(output, Tensor):
+        raise TypeError(
+            f"viz.draw_graph: expected the Tensor whose graph to draw (e.g. loss = model(x).sum(), then "
+            f"viz.draw_graph(loss)), got {type(output).__name__} {output!r:.60}"
+        )
     view = GraphView(output, who="viz.draw_graph")
     collapse, expand = fit_to_limit(view, collapse and group_modules, expand, limit, "viz.draw_graph")
     options = dict(show_values=show_values, show_grads=show_grads, show_shapes=show_shapes, small=small)
@@ -472,7 +483,7 @@ def _lines(prefix, a, small):
 
 
 def _op_label(op):
-    settings = op.node.describe() if op.node.inputs is not None else {}
+    settings = op.settings
     if not settings:
         return _plain(op.name)
     return _plain(op.name + "\n" + ", ".join(f"{k}={v}" for k, v in settings.items()))

@@ -12,6 +12,7 @@ the gradient the engine really computed (observed through its backward hook).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -40,8 +41,9 @@ def chain_rule(node):
     return doc.splitlines()[0].strip() if doc else f"{getattr(cls, 'name', cls.__name__)} (no rule documented)"
 
 
+@functools.lru_cache(maxsize=512)
 def parse(text):
-    """Split a rule line into its forward formula and its gradient parts (see ``Rule``)."""
+    """Split a rule line into its forward formula and its gradient parts (see ``Rule``; cached, never change it)."""
     rule = Rule(text)
     if "->" not in text:
         return rule
