@@ -21,9 +21,11 @@ import numpy as np
 
 from . import levels as _levels
 from . import values as V
-from .graph import OP_LIMIT, _layer_boxes, box_key, build_dot, layer_label
+from .graph import OP_LIMIT, _layer_boxes, box_key, build_dot, drawn_size, fit_to_limit, layer_label
 from .render import DotNotFoundError, svg_text
 
+#: at most this many layers get a level of their own (one dot run each)
+OPENABLE_LAYERS = 60
 #: heat maps: 2-D arrays are averaged down to at most this many rows and columns
 MAP_SIDE = 64
 #: per-channel images of 3-D/4-D tensors: at most this many channels, each at most this side
@@ -59,22 +61,30 @@ class Level:
     steps: list = field(default_factory=list)
 
 
-def make_levels(view, start=None):
+def make_levels(view, start=None, who="viz.render_backprop"):
     """The levels of the page, and the index of the one it opens at.
 
     ``start``: None (``levels.default_level``: op level up to 40 ops, layer level above),
     ``"ops"``, ``"layers"``, or a layer's name (``"0"``, ``"fc1"``) to open it.
+    A level is made only where its picture stays within ``graph.OP_LIMIT`` nodes, and
+    at most ``OPENABLE_LAYERS`` layers can be opened (those with the most ops first):
+    each level is one ``dot`` run. With no level within the limit, the error says the way out.
     """
     n_ops = len(view.ops)
     layers = _layer_boxes(view, True, ())
     levels = []
-    if n_ops <= OP_LIMIT or not layers:  # above it, a picture of every op cannot help
+    if n_ops <= OP_LIMIT:
         levels.append(Level("ops", "all ops", {}))
-    if layers:
+    if layers and drawn_size(view, True) <= OP_LIMIT:
         levels.append(Level("layers", "layers", layers, collapse=True))
+        openable = sorted(layers, key=lambda p: -len(layers[p]))[:OPENABLE_LAYERS]
         for path in layers:
-            boxes = {p: ops for p, ops in layers.items() if p != path}
-            levels.append(Level("layer:" + ".".join(path), layer_label(view, path, layers[path]), boxes, (path,), True))
+            if path in openable and drawn_size(view, True, (path,)) <= OP_LIMIT:
+                boxes = {p: ops for p, ops in layers.items() if p != path}
+                title = layer_label(view, path, layers[path])
+                levels.append(Level("layer:" + ".".join(path), title, boxes, (path,), True))
+    if not levels:
+        fit_to_limit(view, True, (), OP_LIMIT, who)  # raises, naming the size and the way out
     ids = [lv.id for lv in levels]
     if start is None:
         start = _levels.default_level(view)
