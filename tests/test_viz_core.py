@@ -414,9 +414,9 @@ def test_fit_shows_a_progress_bar_in_a_terminal(monkeypatch):
 def test_a_legend_in_every_picture():
     w, E = slide_example()
     src = viz.draw_graph(E).source
-    assert "cluster_legend" in src and "parameter (gets a gradient)" in src and "constant from Python" in src
+    assert "legend [label=<<TABLE" in src and "parameter (gets a gradient)" in src and "from Python" in src
     frame = viz.backprop_steps(E).frame(1).source
     assert "this step" in frame and "not reached yet" in frame
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert "cluster_legend" not in viz.draw_graph(E, legend=False).source
+        assert "legend" not in viz.draw_graph(E, legend=False).source

@@ -416,27 +416,28 @@ def build_dot(
 
 
 def _legend(dot, view, hidden, boxes, frames):
-    """A small key of the colours used in this picture (a cluster of sample nodes)."""
+    """A small key of the colours used in this picture: one node holding a table of samples."""
     roles = []
     for tn in view.tensors:
         if tn not in hidden and tn.role not in roles:
             roles.append(tn.role)
-    with dot.subgraph(name="cluster_legend") as key:
-        key.attr(label="Legend", style="rounded", color="#bbbbbb", fontcolor="#555555", fontsize="10")
-        for role in ROLE_COLORS:
-            if role in roles:
-                key.node(f"legend_{role}", _plain(ROLE_WORDS[role]), shape="box", style="filled",
-                         fillcolor=ROLE_COLORS[role], fontsize="9", tooltip="legend")  # fmt: skip
-        key.node("legend_op", "op (oval)", shape="oval", style="filled", fillcolor=OP_COLOR, fontsize="9",
-                 tooltip="legend")  # fmt: skip
-        if boxes:
-            key.node("legend_layer", "layer (collapsed)", shape="box", style="filled,bold", fillcolor=OP_COLOR,
-                     fontsize="9", tooltip="legend")  # fmt: skip
-        if frames:
-            key.node("legend_current", "this step", shape="oval", style="filled", fillcolor="#ffd6d6",
-                     color=HIGHLIGHT, fontcolor=HIGHLIGHT, penwidth="2", fontsize="9", tooltip="legend")  # fmt: skip
-            key.node("legend_waiting", "not reached yet", shape="box", style="filled", fillcolor="#f7f7f7",
-                     color=GREY, fontcolor=GREY, fontsize="9", tooltip="legend")  # fmt: skip
+    cells = [("<B>Legend</B>", 'BORDER="0"')]
+    for role in ROLE_COLORS:
+        if role in roles and role != "constant":
+            cells.append((ROLE_WORDS[role], f'BGCOLOR="{ROLE_COLORS[role]}"'))
+    if "constant" in roles:
+        cells.append(("2: a number from Python", 'BORDER="0"'))
+    cells.append(("op (oval)", f'BGCOLOR="{OP_COLOR}" STYLE="ROUNDED"'))
+    if boxes:
+        cells.append(("layer (collapsed)", f'BGCOLOR="{OP_COLOR}" BORDER="2"'))
+    if frames:
+        cells.append(
+            (f'<FONT COLOR="{HIGHLIGHT}">this step</FONT>', f'BGCOLOR="#ffd6d6" COLOR="{HIGHLIGHT}" BORDER="2"')
+        )
+        cells.append((f'<FONT COLOR="{GREY}">not reached yet</FONT>', f'BGCOLOR="#f7f7f7" COLOR="{GREY}"'))
+    rows = "".join(f"<TR><TD {attrs}>{text}</TD></TR>" for text, attrs in cells)
+    table = f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3">{rows}</TABLE>>'
+    dot.node("legend", table, shape="plaintext", fontsize="9", tooltip="legend")
 
 
 def _grad_of(tn, grads):

@@ -62,6 +62,7 @@ from . import levels, rules
 from . import values as V
 from .graph import GraphView, build_dot
 from .html import StepperDisplay
+from .render import progress
 
 
 @dataclass(eq=False)
@@ -236,8 +237,9 @@ class BackpropSteps(StepperDisplay):
         return levels.default_level(self.view)
 
     def check_all(self):
-        """Every step's numerical checks, as one list (``checks.Check``)."""
-        return [c for step in self.steps for c in step.checks]
+        """Every step's numerical checks, as one list (``checks.Check``); progress is shown when it takes long."""
+        shown = progress(self.steps, len(self.steps), "viz: checking each step numerically")
+        return [c for step in shown for c in step.checks]
 
     def frame(self, k, **options):
         """The picture after ``k`` steps: step k's op highlighted, gradients so far, the rest greyed."""
@@ -411,7 +413,8 @@ def _make_steps(view, records):
                 expected[tn] = expected.get(tn, 0) + 1
     terms = {}
     steps = []
-    for index, (node, op, grad_output, grads, arrays, node_copy) in enumerate(records, start=1):
+    shown = progress(records, len(records), "viz: writing out the backward steps")
+    for index, (node, op, grad_output, grads, arrays, node_copy) in enumerate(shown, start=1):
         input_values = [tn.tensor.data for tn in op.inputs]
         out_value = op.output.tensor.data
         lines = rules.backward_lines(node, grad_output, input_values, out_value, grads)
