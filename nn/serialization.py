@@ -49,6 +49,12 @@ def save(model_or_state_dict, path):
 
     GPU arrays are copied to the host first, so the file loads anywhere.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        swapped = isinstance(model_or_state_dict, (str, os.PathLike))
+        raise TypeError(
+            f"save: path must be a file name such as 'model.npz' (a str or pathlib.Path), got "
+            f"{type(path).__name__}" + ("; the model comes first: nn.save(model, path)" if swapped else "")
+        )
     state = model_or_state_dict.state_dict() if hasattr(model_or_state_dict, "state_dict") else model_or_state_dict
     if not isinstance(state, dict):
         raise TypeError(f"save takes a model or a state_dict (dict of tensors), got {type(state).__name__}")

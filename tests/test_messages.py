@@ -315,3 +315,36 @@ def test_render_backprop_into_a_read_only_folder(tmp_path, monkeypatch):
     finally:
         folder.chmod(0o755)
     assert w.grad is None and os.listdir(folder) == []
+
+
+# ---------------------------------------------------------------- schedules and saving
+
+
+@pytest.mark.parametrize(
+    "make, kind, pattern",
+    [
+        (
+            lambda o: nn.optim.lr_scheduler.StepLR(o, 2.5),
+            TypeError,
+            r"StepLR: step_size must be a whole number, got 2.5",
+        ),
+        (
+            lambda o: nn.optim.lr_scheduler.StepLR(o, 0),
+            ValueError,
+            r"StepLR: step_size must be a positive whole number",
+        ),
+        (lambda o: nn.optim.lr_scheduler.ExponentialLR(o, "0.9"), TypeError, r"ExponentialLR: gamma must be a number"),
+        (lambda o: nn.optim.lr_scheduler.CosineAnnealingLR(o, "10"), TypeError, r"CosineAnnealingLR: T_max must be a"),
+    ],
+)
+def test_schedule_settings_are_checked_when_made(make, kind, pattern):
+    with pytest.raises(kind, match=pattern):
+        make(nn.optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1))
+
+
+def test_save_with_the_arguments_swapped(tmp_path):
+    with pytest.raises(
+        TypeError, match=r"save: path must be a file name .* the model comes first: nn.save\(model, path\)"
+    ):
+        nn.save(str(tmp_path / "m.npz"), nn.Linear(2, 2))
+    assert os.listdir(tmp_path) == []

@@ -15,9 +15,19 @@ group's starting rate lr_0 (``base_lrs``), so it is easy to plot and to resume.
 import copy
 import math
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _is_number
 
 __all__ = ["CosineAnnealingLR", "ExponentialLR", "LRScheduler", "StepLR"]
+
+
+def _setting(value, what, whole=False, positive=False):
+    """A schedule's setting checked when the schedule is made, not at the first ``step()``."""
+    if not _is_number(value) or (whole and int(value) != value):
+        kind = "a whole number" if whole else "a number"
+        raise TypeError(f"{what} must be {kind}, got {value!r} ({type(value).__name__})")
+    if positive and not value > 0:
+        raise ValueError(f"{what} must be {'a positive whole number' if whole else '> 0'}, got {value!r}")
+    return int(value) if whole else value
 
 
 class LRScheduler:
@@ -74,9 +84,8 @@ class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs: lr_t = lr_0 * gamma^floor(t / step_size)."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        if int(step_size) != step_size or step_size < 1:
-            raise ValueError(f"StepLR: step_size must be a positive whole number of epochs, got {step_size}")
-        self.step_size, self.gamma = int(step_size), gamma
+        self.step_size = _setting(step_size, "StepLR: step_size", whole=True, positive=True)
+        self.gamma = _setting(gamma, "StepLR: gamma")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -88,7 +97,7 @@ class ExponentialLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every epoch: lr_t = lr_0 * gamma^t."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = gamma
+        self.gamma = _setting(gamma, "ExponentialLR: gamma")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
@@ -105,9 +114,8 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        if T_max <= 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive number of epochs, got {T_max}")
-        self.T_max, self.eta_min = T_max, eta_min
+        self.T_max = _setting(T_max, "CosineAnnealingLR: T_max", positive=True)
+        self.eta_min = _setting(eta_min, "CosineAnnealingLR: eta_min")
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, base_lr, t):
