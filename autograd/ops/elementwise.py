@@ -242,6 +242,11 @@ def where(condition, a, b):
         _device_mismatch(Where, (condition, a, b))
     cond = condition.data if isinstance(condition, Tensor) else a._backend.xp.asarray(condition)
     if cond.dtype != bool:
+        if cond.dtype.kind not in "iu":  # a float "condition" is most likely the values themselves
+            raise TypeError(
+                f"where: the condition must be a boolean mask, got dtype {cond.dtype}; compare first, "
+                f"e.g. where(x > 0, a, b), or convert 0/1 values with mask != 0"
+            )
         cond = cond.astype(bool)
     check_broadcast("where", cond.shape, a.shape, b.shape)
     return Where.apply(a, b, condition=cond)
