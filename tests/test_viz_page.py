@@ -144,6 +144,33 @@ def test_flagship_demo_network_page_opens_at_layer_level_with_layer_0_opened(tmp
     assert len(steps) == 5
 
 
+@needs_dot
+def test_a_notebook_shows_each_stepper_inline(tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    cells = [
+        f"import sys; sys.path.insert(0, {str(root)!r})\nimport autograd as ag, viz",
+        "x, y = ag.tensor(2.0, name='x'), ag.tensor(4.0, name='y')\n"
+        "w = ag.tensor(0.5, requires_grad=True, name='w')\nE = (x * w - y) ** 2\nE.name = 'E'\nviz.backprop_steps(E)",
+        "viz.forward_steps(E)",
+        "with viz.record_backward(E) as steps:\n    E.backward()\nsteps",
+        "w.grad.item()",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    shown = [cell.outputs[-1]["data"] for cell in nb.cells[1:4]]
+    for data in shown:
+        assert {"text/html", "text/plain", "image/svg+xml"} <= set(data)
+        assert data["text/html"].startswith('<div class="tg-stepper') and "tgStepper(" in data["text/html"]
+    prefixes = {re.search(r'data-tg="([^"]+)"', d["text/html"]).group(1) for d in shown}
+    assert len(prefixes) == 3  # three steppers in one notebook, each its own
+    assert nb.cells[4].outputs[-1]["data"]["text/plain"] == "-12.0"  # gradients landed once, as usual
+
+
 # ---------------------------------------------------------------- in headless Chromium
 
 
