@@ -348,3 +348,10 @@ def test_save_with_the_arguments_swapped(tmp_path):
     ):
         nn.save(str(tmp_path / "m.npz"), nn.Linear(2, 2))
     assert os.listdir(tmp_path) == []
+
+
+def test_render_forward_into_a_file(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file")
+    _, loss = _loss()
+    with pytest.raises(NotADirectoryError, match=r"viz.render_forward: '.*notes.txt' is a file, not a folder"):
+        viz.render_forward(loss, tmp_path / "notes.txt")

@@ -9,7 +9,6 @@ Nothing is run: the values are those the forward pass computed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import rules
 from .graph import GraphView, build_dot
@@ -105,11 +104,11 @@ def render_forward(output, out_dir, level=None, **options):
     """
     from .graph import OP_LIMIT, fit_to_limit
     from .html import forward_page
+    from .paths import writable_folder
     from .render import dot_available, svg_text
 
+    out_dir = writable_folder(out_dir, "viz.render_forward")  # a bad path fails before any work
     steps = ForwardSteps(output)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     collapse, expand = fit_to_limit(
         steps.view, options.get("collapse", False), options.get("expand", ()), OP_LIMIT, "viz.render_forward"
     )
