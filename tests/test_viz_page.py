@@ -397,3 +397,21 @@ def test_flagship_demo_page_in_the_browser(browser, tmp_path):
     assert "Layer 2: Linear(16 -> 3)" in "".join(seen) and "rule: y = a @ b^T + c" in seen[-1]
     assert "agree" in seen[-1]  # the numerical check beside the step
     assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_forward_stepper_shows_values_as_they_are_computed(browser, tmp_path):
+    open_page(browser, viz.render_forward(digits_cnn_loss(), tmp_path / "fw"))
+    root = stepper(browser)
+    pending = "return arguments[0].querySelectorAll('.tg-level:not([hidden]) g.node.tg-pending').length"
+    before = browser.execute_script(pending, root)
+    assert before == 2 * 10  # every op and its result wait to be computed
+    assert "Before the forward pass" in root.find_element("css selector", ".tg-formula").text
+    root.find_element("css selector", ".tg-next").click()
+    assert browser.execute_script(pending, root) == before - 2
+    assert "conv2d" in root.find_element("css selector", ".tg-formula").text
+    browser.execute_script("arguments[0].tgStepper.show(1e9)", root)
+    assert browser.execute_script(pending, root) == 0
+    assert min(browser.execute_script(_LABELS, 0)) >= 11
+    assert errors(browser) == []
