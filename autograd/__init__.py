@@ -13,7 +13,21 @@ from .anomaly import AnomalyError, detect_anomaly
 from .backend import get_backend
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import observe_backward
-from .factories import arange, eye, full, manual_seed, ones, ones_like, rand, randn, zeros, zeros_like
+from .factories import (
+    arange,
+    eye,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    zeros,
+    zeros_like,
+)
 from .function import Function, name_scope
 from .grad import grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -22,7 +36,7 @@ from .tensor import Tensor, tensor
 
 __all__ = [
     "AnomalyError", "Function", "GradcheckError", "Tensor", "arange", "cuda", "detect_anomaly",
-    "enable_grad", "eye", "full", "functional", "get_backend", "get_default_dtype", "grad",
-    "gradcheck", "gradgradcheck", "is_grad_enabled", "manual_seed", "name_scope", "no_grad", "observe_backward",
+    "enable_grad", "eye", "full", "full_like", "functional", "get_backend", "get_default_dtype", "grad",
+    "gradcheck", "gradgradcheck", "is_grad_enabled", "linspace", "logspace", "manual_seed", "name_scope", "no_grad", "observe_backward",
     "ones", "ones_like", "rand", "randn", "set_default_dtype", "tensor", "zeros", "zeros_like",
 ]  # fmt: skip

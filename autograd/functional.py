@@ -12,6 +12,7 @@ from .ops.attention import scaled_dot_product_attention
 from .ops.conv import conv1d, conv2d
 from .ops.conv_transpose import conv_transpose2d
 from .ops.dropout import dropout
+from .ops.einsum import einsum
 from .ops.elementwise import (
     abs,
     astype,
@@ -25,22 +26,54 @@ from .ops.elementwise import (
     log,
     maximum,
     minimum,
-    sign,
     sin,
     sqrt,
     to_device,
-    where,
 )
 from .ops.embedding import embedding
+from .ops.exp_log import erf, exp2, expm1, log1p, log2, log10, logaddexp, rsqrt
 from .ops.fold import fold, unfold
+from .ops.gather import gather, index_select, masked_fill, masked_select, nonzero, one_hot, scatter, scatter_add
+from .ops.hard_activations import hardsigmoid, hardswish, hardtanh, relu6, rrelu
 from .ops.indexing import cat, concatenate, getitem, stack
 from .ops.interpolate import interpolate
 from .ops.linalg import linear, matmul
+from .ops.logical import (
+    all,
+    any,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    where,
+)
 from .ops.nll import nll
 from .ops.norm import batch_norm, group_norm, layer_norm
 from .ops.padding import pad
 from .ops.pool import avg_pool2d, max_pool2d
-from .ops.reductions import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from .ops.rearrange import (
+    chunk,
+    diag,
+    diagonal,
+    expand,
+    flip,
+    meshgrid,
+    movedim,
+    repeat,
+    repeat_interleave,
+    roll,
+    split,
+    tril,
+    triu,
+    unbind,
+    unflatten,
+)
+from .ops.rounding import ceil, floor, floor_divide, fmod, lerp, remainder, round, sign, trunc
+from .ops.scans import cummax, cummin, cumprod, cumsum, logcumsumexp, prod
 from .ops.shape import (
     broadcast_to,
     expand_dims,
@@ -53,7 +86,25 @@ from .ops.shape import (
     transpose,
     unsqueeze,
 )
+from .ops.smooth_activations import celu, gelu, logsigmoid, mish, normalize, selu, silu, softmin, softsign
 from .ops.softmax import log_softmax, softmax
+from .ops.sorting import argsort, max_dim, median, min_dim, sort, topk
+from .ops.torch_reductions import (
+    amax,
+    amin,
+    argmax,
+    argmin,
+    logsumexp,
+    max,
+    mean,
+    min,
+    std,
+    std_mean,
+    sum,
+    var,
+    var_mean,
+)
+from .ops.trig import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, tan
 from .ops.unpool import max_unpool2d
 
 __all__ = [
@@ -68,4 +119,16 @@ __all__ = [
 __all__ += [
     "adaptive_avg_pool2d", "adaptive_max_pool2d", "batch_norm", "conv1d", "conv_transpose2d", "fold", "group_norm",
     "interpolate", "layer_norm", "max_unpool2d", "scaled_dot_product_attention", "unfold",
+]  # fmt: skip
+
+__all__ += [
+    "acos", "acosh", "all", "amax", "amin", "any", "argsort", "asin", "asinh", "atan", "atan2", "atanh", "ceil",
+    "celu", "chunk", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diag", "diagonal", "einsum", "erf", "exp2",
+    "expand", "expm1", "flip", "floor", "floor_divide", "fmod", "gather", "gelu", "hardsigmoid", "hardswish",
+    "hardtanh", "index_select", "isclose", "isfinite", "isinf", "isnan", "lerp", "log1p", "log2", "log10",
+    "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsigmoid",
+    "masked_fill", "masked_select", "max_dim", "median", "meshgrid", "min_dim", "mish", "movedim", "nonzero", "normalize", "one_hot",
+    "prod", "relu6", "remainder", "repeat", "repeat_interleave", "roll", "round", "rrelu", "rsqrt", "scatter",
+    "scatter_add", "selu", "silu", "sinh", "softmin", "softsign", "sort", "split", "std_mean", "tan", "topk",
+    "tril", "triu", "trunc", "unbind", "unflatten", "var_mean",
 ]  # fmt: skip

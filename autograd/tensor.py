@@ -20,12 +20,13 @@ import numpy as np
 
 from . import backend as _backend_mod
 from . import engine, function
+from . import tensor_methods as _methods
 from .dtypes import data_dtype, scalar_dtype, to_dtype
 
 _new_object = object.__new__
 
 
-class Tensor:
+class Tensor(_methods.TensorMethods):
     """An n-dimensional array with reverse-mode automatic differentiation.
 
     ``Tensor(data, requires_grad=False, dtype=None, device=None, name=None)``
@@ -218,6 +219,22 @@ class Tensor:
         """An int64 copy (carries no gradient)."""
         return self.astype(np.int64)
 
+    def int(self):
+        """An int32 copy (carries no gradient)."""
+        return self.astype(np.int32)
+
+    def bool(self):
+        """A bool copy: True where nonzero."""
+        return self.astype(bool)
+
+    def half(self):
+        """A float16 copy (differentiable; NumPy computes float16 slowly, a GPU fast)."""
+        return self.astype(np.float16)
+
+    def contiguous(self):
+        """This tensor (every op here accepts any memory layout; kept so PyTorch code runs)."""
+        return self
+
     # ------------------------------------------------------------ autograd
     def requires_grad_(self, requires_grad=True):
         """Switch gradient tracking for this leaf tensor in place; returns self."""
@@ -404,41 +421,46 @@ class Tensor:
 
     clamp = clip
 
-    def sum(self, axis=None, keepdims=False, dim=None):
-        """Sum over ``axis`` (or ``dim``); all axes when None."""
-        return F.sum(self, axis, keepdims, dim=dim)
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        """Sum over ``dim`` (or NumPy's ``axis``); all dims when None. ``keepdims`` = ``keepdim``."""
+        return F.sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False, dim=None):
-        """Average over ``axis`` (or ``dim``)."""
-        return F.mean(self, axis, keepdims, dim=dim)
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        """Average over ``dim`` (or ``axis``)."""
+        return F.mean(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def var(self, axis=None, keepdims=False, dim=None, correction=0):
-        """Variance over ``axis``: sum((x - mean)^2) / (n - correction); population (correction=0) by default."""
-        return F.var(self, axis, keepdims, dim=dim, correction=correction)
+    def var(self, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
+        """Variance over ``dim``: sum((x - mean)^2) / (n - correction); population (correction=0) by default."""
+        return F.var(self, dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims)
 
-    def std(self, axis=None, keepdims=False, dim=None, correction=0):
+    def std(self, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
         """Standard deviation: sqrt(var)."""
-        return F.std(self, axis, keepdims, dim=dim, correction=correction)
+        return F.std(self, dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims)
 
-    def max(self, axis=None, keepdims=False, dim=None):
-        """Largest value over ``axis``; tied maxima share the gradient equally."""
-        return F.max(self, axis, keepdims, dim=dim)
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """``x.max()``: the largest value (tied maxima share the gradient). ``x.max(dim)``: PyTorch's
+        ``(values, indices)`` along one dim. ``x.max(axis=...)``: the largest values over any axes (as amax)."""
+        if isinstance(dim, int) and axis is None:
+            return F.max_dim(self, dim, keepdim if keepdims is None else keepdims)
+        return F.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False, dim=None):
-        """Smallest value over ``axis``; tied minima share the gradient equally."""
-        return F.min(self, axis, keepdims, dim=dim)
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """``x.min()``: the smallest value. ``x.min(dim)``: ``(values, indices)``. ``x.min(axis=...)``: as amin."""
+        if isinstance(dim, int) and axis is None:
+            return F.min_dim(self, dim, keepdim if keepdims is None else keepdims)
+        return F.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def logsumexp(self, axis=None, keepdims=False, dim=None):
-        """log(sum(exp(x))) over ``axis``, without overflow."""
-        return F.logsumexp(self, axis, keepdims, dim=dim)
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """log(sum(exp(x))) over ``dim``, without overflow."""
+        return F.logsumexp(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def argmax(self, axis=None, dim=None):
+    def argmax(self, dim=None, keepdim=False, *, axis=None):
         """Index of the largest value (no gradient)."""
-        return F.argmax(self, axis, dim=dim)
+        return F.argmax(self, dim, keepdim, axis=axis)
 
-    def argmin(self, axis=None, dim=None):
+    def argmin(self, dim=None, keepdim=False, *, axis=None):
         """Index of the smallest value (no gradient)."""
-        return F.argmin(self, axis, dim=dim)
+        return F.argmin(self, dim, keepdim, axis=axis)
 
     def softmax(self, axis=-1, dim=None):
         """e^x_i / sum_j e^x_j along ``axis``: probabilities that sum to 1."""
@@ -474,21 +496,23 @@ class Tensor:
         """Exchange two axes."""
         return F.swapaxes(self, axis1, axis2)
 
-    def unsqueeze(self, axis):
-        """Insert a size-1 axis at ``axis``."""
-        return F.unsqueeze(self, axis)
+    def unsqueeze(self, dim=None, *, axis=None):
+        """Insert a size-1 axis at ``dim`` (or ``axis``)."""
+        return F.unsqueeze(self, dim if axis is None else axis)
 
     expand_dims = unsqueeze
 
-    def squeeze(self, axis=None):
-        """Remove size-1 axes (only ``axis`` when given)."""
-        return F.squeeze(self, axis)
+    def squeeze(self, dim=None, *, axis=None):
+        """Remove size-1 axes (only ``dim``, or ``axis``, when given)."""
+        return F.squeeze(self, dim if axis is None else axis)
 
     def broadcast_to(self, shape):
         """Repeat along new or size-1 axes to reach ``shape``; the gradient sums the copies."""
         return F.broadcast_to(self, shape)
 
-    expand = broadcast_to
+    def expand(self, *sizes):
+        """Repeat along size-1 (or new leading) axes: ``x.expand(4, -1)``; -1 keeps a size (as PyTorch)."""
+        return F.expand(self, *sizes)
 
     def sum_to(self, shape):
         """Sum down to ``shape``: the inverse of broadcasting."""
@@ -498,13 +522,13 @@ class Tensor:
         """x ** exponent, elementwise."""
         return F.pow(self, exponent)
 
-    def all(self):
-        """True if every element is true (a Python bool)."""
-        return bool(self.data.all())
+    def all(self, dim=None, keepdim=False, *, axis=None):
+        """True where every element (along ``dim``) is nonzero: a bool tensor (``if x.all():`` works)."""
+        return F.all(self, dim, keepdim, axis=axis)
 
-    def any(self):
-        """True if some element is true (a Python bool)."""
-        return bool(self.data.any())
+    def any(self, dim=None, keepdim=False, *, axis=None):
+        """True where some element (along ``dim``) is nonzero: a bool tensor."""
+        return F.any(self, dim, keepdim, axis=axis)
 
 
 def as_tensor_like(value, like):
@@ -535,3 +559,5 @@ def tensor(data, requires_grad=False, dtype=None, device=None, name=None):
 function._make_tensor = Tensor._make
 
 from . import functional as F  # noqa: E402  (functional imports Tensor from here)
+
+_methods.F = F

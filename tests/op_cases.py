@@ -177,7 +177,7 @@ CASES = [
     C("min_all", lambda a: a.min(), lambda a: a.amin(), ((3, 4),)),
     C("min_axis", lambda a: F.min(a, dim=0), lambda a: a.amin(0), ((3, 4),)),
     C("sum_0d_dim0", lambda a: a.sum(0), lambda a: a.sum(0), ((),)),
-    C("max_0d_dim_neg", lambda a: a.max(dim=-1), lambda a: a.amax(-1), ((),)),
+    C("max_0d_dim_neg", lambda a: a.max(axis=-1), lambda a: a.amax(-1), ((),)),
     C("softmax_0d", lambda a: a.softmax(), lambda a: a.softmax(-1), ((),)),
     C("logsumexp_all", lambda a: a.logsumexp(), lambda a: a.logsumexp((0, 1)), ((3, 4),)),
     C("logsumexp_axis", lambda a: F.logsumexp(a, 1), lambda a: a.logsumexp(1), ((3, 4),)),

@@ -1,0 +1,105 @@
+"""The reductions under PyTorch's argument names, and the paired statistics std_mean and var_mean.
+
+``F.sum(x, dim=1, keepdim=True, dtype=...)`` reads as in PyTorch; NumPy's
+``axis=`` and ``keepdims=`` stay accepted. Each function only translates its
+arguments and calls the op in ``reductions.py``, where the forward and backward
+live; ``amax``/``amin`` are PyTorch's names for ``max``/``min`` over dims (tied
+maxima share the gradient equally).
+"""
+
+from . import reductions as _r
+
+
+def _keep(keepdim, keepdims):
+    return keepdim if keepdims is None else keepdims
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Sum over ``dim`` (an int, a tuple, or None for all); ``dtype`` converts first (as PyTorch)."""
+    if dtype is not None:
+        input = input.astype(dtype)
+    return _r.sum(input, axis, _keep(keepdim, keepdims), dim=dim)
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Average over ``dim``; ``dtype`` converts first."""
+    if dtype is not None:
+        input = input.astype(dtype)
+    return _r.mean(input, axis, _keep(keepdim, keepdims), dim=dim)
+
+
+def _correction(correction, unbiased):
+    if unbiased is None:
+        return correction
+    return 1 if unbiased else 0
+
+
+def var(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
+    """Variance sum((x - mean)^2) / (n - correction); the population variance (correction=0) unless told
+    (PyTorch's default is correction=1: pass correction=1 or unbiased=True for the sample variance)."""
+    return _r.var(input, axis, _keep(keepdim, keepdims), dim=dim, correction=_correction(correction, unbiased))
+
+
+def std(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
+    """Standard deviation sqrt(var) (population by default, as ``var``)."""
+    return _r.std(input, axis, _keep(keepdim, keepdims), dim=dim, correction=_correction(correction, unbiased))
+
+
+def var_mean(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
+    """``(var, mean)`` over ``dim`` in one call (as ``torch.var_mean``; correction=0 by default, as ``var``)."""
+    kw = dict(correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims)
+    return var(input, dim, keepdim, **kw), mean(input, dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def std_mean(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
+    """``(std, mean)`` over ``dim`` in one call (as ``torch.std_mean``; correction=0 by default, as ``std``)."""
+    kw = dict(correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims)
+    return std(input, dim, keepdim, **kw), mean(input, dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The largest value over ``dim`` (any dims) as a tensor; tied maxima share the gradient equally.
+
+    This is ``torch.amax``. For PyTorch's ``(values, indices)`` over one dim, use ``x.max(dim)``.
+    """
+    return _r.max(input, axis, _keep(keepdim, keepdims), dim=dim)
+
+
+def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """The smallest value over ``dim`` as a tensor (``torch.amin``); for ``(values, indices)`` use ``x.min(dim)``."""
+    return _r.min(input, axis, _keep(keepdim, keepdims), dim=dim)
+
+
+def amax(input, dim=(), keepdim=False):
+    """The largest value over ``dim`` (all dims when empty), as ``torch.amax``."""
+    return _r.max(input, None if dim == () else dim, keepdim)
+
+
+def amin(input, dim=(), keepdim=False):
+    """The smallest value over ``dim`` (all dims when empty), as ``torch.amin``."""
+    return _r.min(input, None if dim == () else dim, keepdim)
+
+
+def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """log(sum(exp(x))) over ``dim``, without overflow."""
+    return _r.logsumexp(input, axis, _keep(keepdim, keepdims), dim=dim)
+
+
+def argmax(input, dim=None, keepdim=False, *, axis=None):
+    """The index of the largest value (over the flattened tensor when dim is None); no gradient."""
+    out = _r.argmax(input, axis, dim=dim)
+    return _keep_index(out, input, axis if dim is None else dim, keepdim)
+
+
+def argmin(input, dim=None, keepdim=False, *, axis=None):
+    """The index of the smallest value; no gradient."""
+    out = _r.argmin(input, axis, dim=dim)
+    return _keep_index(out, input, axis if dim is None else dim, keepdim)
+
+
+def _keep_index(out, input, dim, keepdim):
+    if not keepdim:
+        return out
+    if dim is None:
+        return out.reshape((1,) * input.ndim)
+    return out.unsqueeze(dim % input.ndim if input.ndim else 0)

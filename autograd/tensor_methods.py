@@ -1,0 +1,268 @@
+"""The PyTorch Tensor methods beyond the core ones: ``x.tan()``, ``x.cumsum(0)``, ``x.sort()``, ``x % 3``...
+
+``Tensor`` inherits them from ``TensorMethods``, so ``tensor.py`` keeps only the
+core (data, autograd, arithmetic). Each method is one line that calls the op of
+the same name in ``autograd.functional``, where its docstring and math are.
+"""
+
+F = None  # autograd.functional, bound by tensor.py once functional can be imported (it needs Tensor first)
+
+
+class TensorMethods:
+    """Methods mirroring ``autograd.functional``: ``x.op(...)`` is ``F.op(x, ...)``."""
+
+    __slots__ = ()
+
+    # ------------------------------------------------------------ elementwise math
+    def tan(self):
+        return F.tan(self)
+
+    def asin(self):
+        return F.asin(self)
+
+    def acos(self):
+        return F.acos(self)
+
+    def atan(self):
+        return F.atan(self)
+
+    def atan2(self, other):
+        return F.atan2(self, other)
+
+    def sinh(self):
+        return F.sinh(self)
+
+    def cosh(self):
+        return F.cosh(self)
+
+    def asinh(self):
+        return F.asinh(self)
+
+    def acosh(self):
+        return F.acosh(self)
+
+    def atanh(self):
+        return F.atanh(self)
+
+    arcsin, arccos, arctan, arctan2, arcsinh, arccosh, arctanh = asin, acos, atan, atan2, asinh, acosh, atanh
+
+    def exp2(self):
+        return F.exp2(self)
+
+    def expm1(self):
+        return F.expm1(self)
+
+    def log2(self):
+        return F.log2(self)
+
+    def log10(self):
+        return F.log10(self)
+
+    def log1p(self):
+        return F.log1p(self)
+
+    def rsqrt(self):
+        return F.rsqrt(self)
+
+    def erf(self):
+        return F.erf(self)
+
+    def logaddexp(self, other):
+        return F.logaddexp(self, other)
+
+    def floor(self):
+        return F.floor(self)
+
+    def ceil(self):
+        return F.ceil(self)
+
+    def round(self, decimals=0):
+        return F.round(self, decimals)
+
+    def trunc(self):
+        return F.trunc(self)
+
+    def sign(self):
+        return F.sign(self)
+
+    def fmod(self, other):
+        return F.fmod(self, other)
+
+    def remainder(self, other):
+        return F.remainder(self, other)
+
+    def floor_divide(self, other):
+        return F.floor_divide(self, other)
+
+    def lerp(self, end, weight):
+        return F.lerp(self, end, weight)
+
+    def __mod__(self, other):
+        return F.remainder(self, other)
+
+    def __rmod__(self, other):
+        return F.remainder(other, self)
+
+    def __floordiv__(self, other):
+        return F.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return F.floor_divide(other, self)
+
+    # ------------------------------------------------------------ tests and logic
+    def isnan(self):
+        return F.isnan(self)
+
+    def isinf(self):
+        return F.isinf(self)
+
+    def isfinite(self):
+        return F.isfinite(self)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return F.isclose(self, other, rtol, atol, equal_nan)
+
+    def logical_and(self, other):
+        return F.logical_and(self, other)
+
+    def logical_or(self, other):
+        return F.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return F.logical_xor(self, other)
+
+    def logical_not(self):
+        return F.logical_not(self)
+
+    def __and__(self, other):
+        return _bitwise("bitwise_and", self, other)
+
+    def __rand__(self, other):
+        return _bitwise("bitwise_and", other, self)
+
+    def __or__(self, other):
+        return _bitwise("bitwise_or", self, other)
+
+    def __ror__(self, other):
+        return _bitwise("bitwise_or", other, self)
+
+    def __xor__(self, other):
+        return _bitwise("bitwise_xor", self, other)
+
+    def __rxor__(self, other):
+        return _bitwise("bitwise_xor", other, self)
+
+    def __invert__(self):
+        return _bitwise("invert", self)
+
+    # ------------------------------------------------------------ reductions and scans
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return F.prod(self, dim, keepdim, dtype=dtype)
+
+    def amax(self, dim=(), keepdim=False):
+        return F.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return F.amin(self, dim, keepdim)
+
+    def cumsum(self, dim, dtype=None):
+        return F.cumsum(self, dim, dtype)
+
+    def cumprod(self, dim, dtype=None):
+        return F.cumprod(self, dim, dtype)
+
+    def cummax(self, dim):
+        return F.cummax(self, dim)
+
+    def cummin(self, dim):
+        return F.cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return F.logcumsumexp(self, dim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return F.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return F.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return F.topk(self, k, dim, largest, sorted)
+
+    def median(self, dim=None, keepdim=False):
+        return F.median(self, dim, keepdim)
+
+    # ------------------------------------------------------------ shape and indexing
+    def flip(self, *dims):
+        return F.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    def roll(self, shifts, dims=None):
+        return F.roll(self, shifts, dims)
+
+    def repeat(self, *sizes):
+        return F.repeat(self, *sizes)
+
+    def repeat_interleave(self, repeats, dim=None):
+        return F.repeat_interleave(self, repeats, dim)
+
+    def split(self, split_size, dim=0):
+        return F.split(self, split_size, dim)
+
+    def chunk(self, chunks, dim=0):
+        return F.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return F.unbind(self, dim)
+
+    def unflatten(self, dim, sizes):
+        return F.unflatten(self, dim, sizes)
+
+    def movedim(self, source, destination):
+        return F.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def diag(self, diagonal=0):
+        return F.diag(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return F.diagonal(self, offset, dim1, dim2)
+
+    def tril(self, diagonal=0):
+        return F.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return F.triu(self, diagonal)
+
+    def gather(self, dim, index):
+        return F.gather(self, dim, index)
+
+    def scatter(self, dim, index, src=None, *, value=None):
+        return F.scatter(self, dim, index, src, value=value)
+
+    def scatter_add(self, dim, index, src):
+        return F.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return F.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return F.masked_fill(self, mask, value)
+
+    def masked_select(self, mask):
+        return F.masked_select(self, mask)
+
+    def nonzero(self, *, as_tuple=False):
+        return F.nonzero(self, as_tuple=as_tuple)
+
+    def expand_as(self, other):
+        return F.broadcast_to(self, other.shape)
+
+    def view_as(self, other):
+        return F.reshape(self, other.shape)
+
+
+def _bitwise(name, a, b=None):
+    from .ops.logical import bitwise
+
+    return bitwise(name, a, b)

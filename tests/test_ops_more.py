@@ -1,0 +1,323 @@
+"""The ops of tests/op_cases_more.py: gradients against central differences (first and second
+order, float64) and values and gradients against PyTorch (float64 and float32, dtype kept);
+then what a table of cases cannot say: indices, kinks, zeros, randomness, booleans, errors.
+"""
+
+import numpy as np
+import pytest
+from op_cases_more import CASE_IDS, CASES
+
+import autograd as ag
+import autograd.functional as F
+import nn
+
+torch = pytest.importorskip("torch")
+
+TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
+TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
+
+
+def _inputs(case, seed=0):
+    return [ag.tensor(a, dtype="float64", requires_grad=True) for a in case.arrays(seed)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_gradcheck(case):
+    assert ag.gradcheck(case.fn, _inputs(case))
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_gradgradcheck(case):
+    assert ag.gradgradcheck(case.fn, _inputs(case, seed=1))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_forward_and_gradients_match_torch(case, dtype):
+    arrays = case.arrays(seed=2, dtype=dtype)
+    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, dtype=TORCH_DTYPE[dtype], requires_grad=True) for a in arrays]
+    out = case.fn(*ours)
+    expected = case.torch_fn(*theirs)
+    assert out.shape == tuple(expected.shape)
+    assert out.dtype == dtype, f"{case.id} turned {np.dtype(dtype)} into {out.dtype}"
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **TOLERANCE[dtype])
+    upstream = np.random.default_rng(3).standard_normal(out.shape).astype(dtype)
+    out.backward(ag.tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    for i, (x, t) in enumerate(zip(ours, theirs)):
+        assert x.grad is not None, f"{case.id}: no gradient for input {i}"
+        assert x.grad.dtype == dtype
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **TOLERANCE[dtype], err_msg=f"input {i}")
+
+
+# ---------------------------------------------------------------- (values, indices) results
+
+X = np.array([[3.0, 1.0, 4.0, 1.0, 5.0], [9.0, 2.0, 6.0, 5.0, 3.0], [5.0, 8.0, 9.0, 7.0, 9.0]])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.max(1),
+        lambda t: t.min(0, keepdim=True),
+        lambda t: t.max(dim=-1, keepdim=False),
+        lambda t: t.sort(1),
+        lambda t: t.sort(0, descending=True),
+        lambda t: t.topk(2, dim=1),
+        lambda t: t.topk(2, dim=0, largest=False),
+        lambda t: t.cummax(1),
+        lambda t: t.cummin(1),
+        lambda t: t.median(1),
+    ],
+    ids=["max", "min_keepdim", "max_kw", "sort", "sort_desc", "topk", "topk_small", "cummax", "cummin", "median"],
+)
+def test_values_and_indices_match_torch_with_ties(call):
+    """Ties included (1.0 twice, 9.0 twice, 5.0 three times): the same indices as PyTorch."""
+    ours, theirs = call(ag.tensor(X)), call(torch.tensor(X))
+    assert type(ours).__name__ == type(theirs).__name__.split(".")[-1]
+    assert ours._fields == ("values", "indices")
+    values, indices = ours  # unpacks like PyTorch's named tuple
+    np.testing.assert_array_equal(values.numpy(), theirs.values.numpy())
+    np.testing.assert_array_equal(indices.numpy(), theirs.indices.numpy())
+    assert indices.dtype == np.int64
+
+
+def test_max_over_a_dim_sends_the_gradient_to_the_index_not_shared():
+    x = ag.tensor([[2.0, 7.0, 7.0]], requires_grad=True)
+    t = torch.tensor([[2.0, 7.0, 7.0]], requires_grad=True)
+    x.max(1).values.sum().backward()
+    t.max(1).values.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+    y = ag.tensor([[2.0, 7.0, 7.0]], requires_grad=True)
+    y.max().backward()  # without a dim: ties share, as torch.amax
+    np.testing.assert_array_equal(y.grad.numpy(), [[0, 0.5, 0.5]])
+
+
+def test_argsort_argmax_keepdim_median_all_match_torch():
+    np.testing.assert_array_equal(F.argsort(ag.tensor(X), 1).numpy(), torch.tensor(X).argsort(dim=1, stable=True).numpy())
+    np.testing.assert_array_equal(ag.tensor(X).argsort(0, descending=True).numpy(), torch.tensor(X).argsort(dim=0, descending=True, stable=True).numpy())
+    assert ag.tensor(X).argmax(1, keepdim=True).shape == (3, 1)
+    np.testing.assert_array_equal(ag.tensor(X).argmin(dim=0, keepdim=True).numpy(), torch.tensor(X).argmin(0, keepdim=True).numpy())
+    assert ag.tensor(X).median().item() == torch.tensor(X).median().item()
+    assert ag.tensor([1, 2, 2, 1]).median().item() == 1  # the lower middle, as PyTorch
+
+
+# ---------------------------------------------------------------- kinks, zeros and edges follow PyTorch
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("hardtanh", {}), ("relu6", {}), ("hardsigmoid", {}), ("hardswish", {}), ("celu", {}), ("selu", {}),
+     ("softsign", {}), ("silu", {}), ("mish", {}), ("gelu", {}), ("logsigmoid", {}), ("rrelu", {})],
+)  # fmt: skip
+def test_activation_gradients_at_the_kinks_match_torch(name, kwargs):
+    values = [-6.0, -3.0, -1.0, 0.0, 1.0, 3.0, 6.0, 7.0]
+    x = ag.tensor(values, dtype="float64", requires_grad=True)
+    t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    getattr(F, name)(x, **kwargs).sum().backward()
+    getattr(torch.nn.functional, name)(t, **kwargs).sum().backward()
+    # rtol 1e-7: PyTorch's hardsigmoid slope is 1/6 rounded to float32; a wrong kink is off by far more
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-7, atol=1e-15)
+
+
+@pytest.mark.parametrize("values", [[2.0, 0.0, 3.0, 4.0], [0.0, 2.0, 0.0, 5.0], [0.0, 0.0, 0.0, 1.0]])
+def test_products_with_zeros_have_exact_gradients(values):
+    """y / x_i is 0/0 at a zero: the backward multiplies the other factors instead, as PyTorch."""
+    for fn in (lambda a: a.prod(), lambda a: a.reshape(2, 2).prod(1).sum(), lambda a: (a.cumprod(0) * a.detach() + a.cumprod(0)).sum()):
+        x = ag.tensor(values, dtype="float64", requires_grad=True)
+        t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+        fn(x).backward()
+        fn(t).backward()
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+    x = ag.tensor(values, dtype="float64", requires_grad=True)
+    assert ag.gradgradcheck(lambda a: a.prod() + a.cumprod(0).sum(), [x])
+
+
+def test_rounding_and_sign_pass_back_zero_gradients_as_torch():
+    x = ag.tensor([-1.5, -0.2, 0.0, 0.7, 2.5], requires_grad=True)
+    loss = (x.floor() + x.ceil() + x.round() + x.trunc() + x.sign() + x).sum()
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones(5))  # only the plain x contributes
+    np.testing.assert_array_equal(x.round().numpy(), torch.tensor([-1.5, -0.2, 0.0, 0.7, 2.5]).round().numpy())
+    i = ag.tensor([3, -7])
+    assert i.floor().dtype == np.int64 and (i // 2).tolist() == [1, -4] and (i % 3).tolist() == [0, 2]
+
+
+def test_normalize_of_a_zero_vector_gives_pytorchs_finite_gradient():
+    values = [[0.0, 0.0], [3.0, 4.0]]
+    x = ag.tensor(values, dtype="float64", requires_grad=True)
+    t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    F.normalize(x).sum().backward()
+    torch.nn.functional.normalize(t).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+
+
+def test_erf_is_accurate_across_its_range():
+    values = np.concatenate([np.linspace(-7, 7, 2001), [0.0, 1e-8, -3e-300, np.inf, -np.inf]])
+    ours = F.erf(ag.tensor(values, dtype="float64")).numpy()
+    np.testing.assert_allclose(ours, torch.special.erf(torch.tensor(values)).numpy(), rtol=2e-15, atol=2e-16)
+    assert np.isnan(F.erf(ag.tensor([np.nan])).numpy()).all()
+
+
+def test_logcumsumexp_handles_values_too_large_for_exp():
+    values = [1000.0, 1001.0, -1000.0, 999.0]
+    x = ag.tensor(values, dtype="float64", requires_grad=True)
+    t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    y, ty = x.logcumsumexp(0), t.logcumsumexp(0)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-14)
+    y.backward(ag.tensor([1.0, -2.0, 0.5, 3.0], dtype="float64"))
+    ty.backward(torch.tensor([1.0, -2.0, 0.5, 3.0], dtype=torch.float64))
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12, atol=1e-300)
+
+
+# ---------------------------------------------------------------- randomized leaky ReLU
+
+
+def test_rrelu_draws_slopes_in_training_and_uses_the_mean_slope_in_eval():
+    ag.manual_seed(0)
+    layer = nn.RReLU(0.1, 0.3)
+    x = ag.tensor(-np.ones((200, 50)), requires_grad=True)
+    y = layer(x)
+    slopes = -y.numpy()
+    assert 0.1 <= slopes.min() and slopes.max() <= 0.3 and slopes.std() > 0.04  # one slope per element
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), slopes)  # the gradient is the slope each element drew
+    assert (layer(ag.tensor([2.0, 3.0])).numpy() == [2.0, 3.0]).all()
+    layer.eval()
+    np.testing.assert_allclose(layer(ag.tensor([-1.0, 0.0, 2.0])).numpy(), [-0.2, 0.0, 2.0], rtol=1e-6)
+    assert repr(layer) == "RReLU(lower=0.1, upper=0.3)"
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (lambda: nn.GELU(), lambda: torch.nn.GELU()),
+        (lambda: nn.GELU("tanh"), lambda: torch.nn.GELU("tanh")),
+        (lambda: nn.SiLU(), lambda: torch.nn.SiLU()),
+        (lambda: nn.Mish(), lambda: torch.nn.Mish()),
+        (lambda: nn.SELU(), lambda: torch.nn.SELU()),
+        (lambda: nn.CELU(0.7), lambda: torch.nn.CELU(0.7)),
+        (lambda: nn.ReLU6(), lambda: torch.nn.ReLU6()),
+        (lambda: nn.Hardtanh(-2.0, 0.5), lambda: torch.nn.Hardtanh(-2.0, 0.5)),
+        (lambda: nn.Hardsigmoid(), lambda: torch.nn.Hardsigmoid()),
+        (lambda: nn.Hardswish(), lambda: torch.nn.Hardswish()),
+        (lambda: nn.LogSigmoid(), lambda: torch.nn.LogSigmoid()),
+        (lambda: nn.Softsign(), lambda: torch.nn.Softsign()),
+        (lambda: nn.Softmin(dim=0), lambda: torch.nn.Softmin(dim=0)),
+        (lambda: nn.RReLU().eval(), lambda: torch.nn.RReLU().eval()),
+    ],
+)
+def test_activation_modules_match_torch(ours, theirs):
+    values = np.random.default_rng(0).standard_normal((4, 5)) * 4
+    np.testing.assert_allclose(ours()(ag.tensor(values)).numpy(), theirs()(torch.tensor(values, dtype=torch.float32)).numpy(), rtol=2e-5, atol=2e-6)
+
+
+# ---------------------------------------------------------------- booleans and tests
+
+
+def test_logical_ops_and_operators_match_torch():
+    a = np.array([-1.0, 0.0, 2.0, np.nan, np.inf, -np.inf])
+    x, t = ag.tensor(a), torch.tensor(a)
+    for name in ("isnan", "isinf", "isfinite"):
+        np.testing.assert_array_equal(getattr(F, name)(x).numpy(), getattr(torch, name)(t).numpy())
+        assert getattr(x, name)().dtype == bool
+    b = np.array([-1.0, 1e-9, 2.0 + 1e-6, np.nan, np.inf, 0.0])
+    np.testing.assert_array_equal(F.isclose(x, ag.tensor(b)).numpy(), torch.isclose(t, torch.tensor(b)).numpy())
+    np.testing.assert_array_equal(x.isclose(ag.tensor(b), equal_nan=True).numpy(), t.isclose(torch.tensor(b), equal_nan=True).numpy())
+    for name in ("logical_and", "logical_or", "logical_xor"):
+        np.testing.assert_array_equal(getattr(F, name)(x, ag.tensor(b)).numpy(), getattr(torch, name)(t, torch.tensor(b)).numpy())
+    np.testing.assert_array_equal(F.logical_not(x).numpy(), torch.logical_not(t).numpy())
+    v = ag.tensor([0.5, 1.5, 2.5, 3.5])
+    np.testing.assert_array_equal(((v > 1) & (v < 3)).numpy(), [False, True, True, False])
+    np.testing.assert_array_equal(((v < 1) | (v > 3)).numpy(), [True, False, False, True])
+    np.testing.assert_array_equal(((v > 1) ^ (v > 2)).numpy(), [False, True, False, False])
+    np.testing.assert_array_equal((~(v > 2)).numpy(), [True, True, False, False])
+    np.testing.assert_array_equal((ag.tensor([6, 3]) & 5).numpy(), [4, 1])  # integers: bitwise, as PyTorch
+
+
+def test_any_and_all_give_bool_tensors_over_dims():
+    m = np.array([[True, False, True], [True, True, True]])
+    x, t = ag.tensor(m), torch.tensor(m)
+    for dim in (None, 0, 1):
+        for keepdim in (False, True):
+            if dim is None and keepdim:
+                continue
+            kw = {} if dim is None else dict(dim=dim, keepdim=keepdim)
+            for name in ("any", "all"):
+                ours, theirs = getattr(x, name)(**kw), getattr(t, name)(**kw)
+                assert ours.dtype == bool and ours.shape == tuple(theirs.shape)
+                np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    assert x.any() and not x.all() and bool(F.all(x, 1)[1])
+
+
+def test_nonzero_one_hot_masked_and_where_with_numbers():
+    a = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0]])
+    np.testing.assert_array_equal(F.nonzero(ag.tensor(a)).numpy(), torch.nonzero(torch.tensor(a)).numpy())
+    for ours, theirs in zip(ag.tensor(a).nonzero(as_tuple=True), torch.tensor(a).nonzero(as_tuple=True)):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    labels = np.array([[0, 2], [3, 1]])
+    oh = F.one_hot(ag.tensor(labels))
+    assert oh.dtype == np.int64
+    np.testing.assert_array_equal(oh.numpy(), torch.nn.functional.one_hot(torch.tensor(labels)).numpy())
+    assert F.one_hot(ag.tensor([1]), num_classes=4).tolist() == [[0, 1, 0, 0]]
+    cond = ag.tensor([True, False])
+    assert F.where(cond, 1.0, 0.0).dtype == np.float32 and F.where(cond, 1.0, 0.0).tolist() == [1.0, 0.0]
+    assert F.where(cond, 3, -1).dtype == np.int64
+    assert F.where(np.array([True, False]), 2.0, ag.tensor([5.0], dtype="float64")).dtype == np.float64
+
+
+# ---------------------------------------------------------------- tensor basics
+
+
+def test_size_numel_dtypes_views_and_factories_as_pytorch():
+    x = ag.zeros(2, 3, 4)
+    assert x.size() == (2, 3, 4) and x.size(0) == 2 and x.size(-1) == 4 and x.numel() == 24
+    with pytest.raises(IndexError, match="dims -3..2"):
+        x.size(3)
+    assert x.int().dtype == np.int32 and x.long().dtype == np.int64 and x.bool().dtype == bool
+    h = ag.tensor([1.0, 2.0], requires_grad=True)
+    (h.half() * 2).float().sum().backward()
+    assert h.half().dtype == np.float16 and h.grad.tolist() == [2.0, 2.0]
+    assert x.contiguous() is x
+    assert x.view(6, 4).shape == (6, 4) and x.view(-1).shape == (24,) and x.view((4, 6)).shape == (4, 6)
+    assert x[:, :1].expand(-1, 5, -1).shape == (2, 5, 4) and x.expand(3, 2, 3, 4).shape == (3, 2, 3, 4)
+    assert x.sum(dtype="float64").dtype == np.float64 and x.sum(1, keepdims=True).shape == (2, 1, 4)
+    assert x.unsqueeze(dim=0).shape == (1, 2, 3, 4) and x[:1].squeeze(dim=0).shape == (3, 4)
+    assert ag.full((2,), 4).dtype == np.int64 and ag.full((2,), True).dtype == bool
+    assert ag.full((2,), 4.0).dtype == np.float32 and ag.full((2,), 4, dtype="float64").dtype == np.float64
+    assert ag.full_like(x, 7).dtype == np.float32 and ag.full_like(x, 7).shape == (2, 3, 4)
+    np.testing.assert_allclose(ag.linspace(0, 1, 5).numpy(), torch.linspace(0, 1, 5).numpy())
+    np.testing.assert_allclose(ag.logspace(0, 2, 3).numpy(), torch.logspace(0, 2, 3).numpy())
+    np.testing.assert_allclose(ag.logspace(0, 3, 4, base=2).numpy(), torch.logspace(0, 3, 4, base=2).numpy())
+    assert ag.linspace(0, 1, 3).dtype == np.float32
+
+
+# ---------------------------------------------------------------- errors say what to write
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: ag.tensor([1.0, 2.0]) & ag.tensor([1.0, 0.0]), r"compare first: \(x > a\) & \(x < b\)"),
+        (lambda: ~ag.tensor([1.0]), r"bool or integer tensors"),
+        (lambda: F.gather(ag.zeros(3, 4), 1, np.array([[4]])), r"gather: index values must lie in \[-4, 4\)"),
+        (lambda: F.gather(ag.zeros(3, 4), 1, np.array([0, 1])), r"gather: index must have as many dims"),
+        (lambda: F.gather(ag.zeros(3, 4), 1, np.array([[0.5]])), r"gather: index must hold integers"),
+        (lambda: F.one_hot(ag.tensor([0, 3]), 3), r"one_hot: class indices must lie in \[0, 3\)"),
+        (lambda: F.one_hot(ag.tensor([0.0, 1.0])), r"one_hot: expects a tensor of class indices \(int64\)"),
+        (lambda: ag.zeros(2, 3).repeat(2), r"repeat: give at least one count per dim.*repeat_interleave"),
+        (lambda: F.masked_fill(ag.zeros(2), np.array([1, 0]), 1.0), r"masked_fill: mask must be a bool tensor"),
+        (lambda: F.split(ag.zeros(4), [1, 2]), r"split: sizes \[1, 2\] add up to 3, but dim 0 has size 4"),
+        (lambda: F.einsum("ij,jk->ik", ag.zeros(2, 3), ag.zeros(4, 2)), r"einsum 'ij,jk->ik': the sizes of a shared letter"),
+        (lambda: F.einsum("ij->i", ag.zeros(2, 3), ag.zeros(2)), r"einsum: the equation 'ij->i' names 1 operands"),
+        (lambda: F.gelu(ag.zeros(2), approximate="fast"), r"gelu: approximate must be 'none' or 'tanh'"),
+        (lambda: ag.zeros(2, 3).max(2), r"max: axis 2 is out of range"),
+        (lambda: ag.zeros(2, 3).topk(4), r"topk: k=4 is out of range for dim 1 of size 3"),
+        (lambda: F.prod(ag.zeros(2, 3), (0, 1)), r"prod: dim must be one int"),
+        (lambda: F.tril(ag.zeros(3)), r"tril: expects at least 2 dims"),
+    ],
+)
+def test_errors_name_the_op_and_the_fix(call, message):
+    with pytest.raises((TypeError, ValueError, IndexError), match=message):
+        call()
