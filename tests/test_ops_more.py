@@ -95,10 +95,17 @@ def test_max_over_a_dim_sends_the_gradient_to_the_index_not_shared():
 
 
 def test_argsort_argmax_keepdim_median_all_match_torch():
-    np.testing.assert_array_equal(F.argsort(ag.tensor(X), 1).numpy(), torch.tensor(X).argsort(dim=1, stable=True).numpy())
-    np.testing.assert_array_equal(ag.tensor(X).argsort(0, descending=True).numpy(), torch.tensor(X).argsort(dim=0, descending=True, stable=True).numpy())
+    np.testing.assert_array_equal(
+        F.argsort(ag.tensor(X), 1).numpy(), torch.tensor(X).argsort(dim=1, stable=True).numpy()
+    )
+    np.testing.assert_array_equal(
+        ag.tensor(X).argsort(0, descending=True).numpy(),
+        torch.tensor(X).argsort(dim=0, descending=True, stable=True).numpy(),
+    )
     assert ag.tensor(X).argmax(1, keepdim=True).shape == (3, 1)
-    np.testing.assert_array_equal(ag.tensor(X).argmin(dim=0, keepdim=True).numpy(), torch.tensor(X).argmin(0, keepdim=True).numpy())
+    np.testing.assert_array_equal(
+        ag.tensor(X).argmin(dim=0, keepdim=True).numpy(), torch.tensor(X).argmin(0, keepdim=True).numpy()
+    )
     assert ag.tensor(X).median().item() == torch.tensor(X).median().item()
     assert ag.tensor([1, 2, 2, 1]).median().item() == 1  # the lower middle, as PyTorch
 
@@ -124,7 +131,11 @@ def test_activation_gradients_at_the_kinks_match_torch(name, kwargs):
 @pytest.mark.parametrize("values", [[2.0, 0.0, 3.0, 4.0], [0.0, 2.0, 0.0, 5.0], [0.0, 0.0, 0.0, 1.0]])
 def test_products_with_zeros_have_exact_gradients(values):
     """y / x_i is 0/0 at a zero: the backward multiplies the other factors instead, as PyTorch."""
-    for fn in (lambda a: a.prod(), lambda a: a.reshape(2, 2).prod(1).sum(), lambda a: (a.cumprod(0) * a.detach() + a.cumprod(0)).sum()):
+    for fn in (
+        lambda a: a.prod(),
+        lambda a: a.reshape(2, 2).prod(1).sum(),
+        lambda a: (a.cumprod(0) * a.detach() + a.cumprod(0)).sum(),
+    ):
         x = ag.tensor(values, dtype="float64", requires_grad=True)
         t = torch.tensor(values, dtype=torch.float64, requires_grad=True)
         fn(x).backward()
@@ -210,7 +221,12 @@ def test_rrelu_draws_slopes_in_training_and_uses_the_mean_slope_in_eval():
 )
 def test_activation_modules_match_torch(ours, theirs):
     values = np.random.default_rng(0).standard_normal((4, 5)) * 4
-    np.testing.assert_allclose(ours()(ag.tensor(values)).numpy(), theirs()(torch.tensor(values, dtype=torch.float32)).numpy(), rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(
+        ours()(ag.tensor(values)).numpy(),
+        theirs()(torch.tensor(values, dtype=torch.float32)).numpy(),
+        rtol=2e-5,
+        atol=2e-6,
+    )
 
 
 # ---------------------------------------------------------------- booleans and tests
@@ -224,9 +240,13 @@ def test_logical_ops_and_operators_match_torch():
         assert getattr(x, name)().dtype == bool
     b = np.array([-1.0, 1e-9, 2.0 + 1e-6, np.nan, np.inf, 0.0])
     np.testing.assert_array_equal(F.isclose(x, ag.tensor(b)).numpy(), torch.isclose(t, torch.tensor(b)).numpy())
-    np.testing.assert_array_equal(x.isclose(ag.tensor(b), equal_nan=True).numpy(), t.isclose(torch.tensor(b), equal_nan=True).numpy())
+    np.testing.assert_array_equal(
+        x.isclose(ag.tensor(b), equal_nan=True).numpy(), t.isclose(torch.tensor(b), equal_nan=True).numpy()
+    )
     for name in ("logical_and", "logical_or", "logical_xor"):
-        np.testing.assert_array_equal(getattr(F, name)(x, ag.tensor(b)).numpy(), getattr(torch, name)(t, torch.tensor(b)).numpy())
+        np.testing.assert_array_equal(
+            getattr(F, name)(x, ag.tensor(b)).numpy(), getattr(torch, name)(t, torch.tensor(b)).numpy()
+        )
     np.testing.assert_array_equal(F.logical_not(x).numpy(), torch.logical_not(t).numpy())
     v = ag.tensor([0.5, 1.5, 2.5, 3.5])
     np.testing.assert_array_equal(((v > 1) & (v < 3)).numpy(), [False, True, True, False])
@@ -309,7 +329,10 @@ def test_size_numel_dtypes_views_and_factories_as_pytorch():
         (lambda: ag.zeros(2, 3).repeat(2), r"repeat: give at least one count per dim.*repeat_interleave"),
         (lambda: F.masked_fill(ag.zeros(2), np.array([1, 0]), 1.0), r"masked_fill: mask must be a bool tensor"),
         (lambda: F.split(ag.zeros(4), [1, 2]), r"split: sizes \[1, 2\] add up to 3, but dim 0 has size 4"),
-        (lambda: F.einsum("ij,jk->ik", ag.zeros(2, 3), ag.zeros(4, 2)), r"einsum 'ij,jk->ik': the sizes of a shared letter"),
+        (
+            lambda: F.einsum("ij,jk->ik", ag.zeros(2, 3), ag.zeros(4, 2)),
+            r"einsum 'ij,jk->ik': the sizes of a shared letter",
+        ),
         (lambda: F.einsum("ij->i", ag.zeros(2, 3), ag.zeros(2)), r"einsum: the equation 'ij->i' names 1 operands"),
         (lambda: F.gelu(ag.zeros(2), approximate="fast"), r"gelu: approximate must be 'none' or 'tanh'"),
         (lambda: ag.zeros(2, 3).max(2), r"max: axis 2 is out of range"),

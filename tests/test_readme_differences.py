@@ -1,0 +1,134 @@
+"""The README's table "Differences from PyTorch": every row still behaves as it says.
+
+Each row's first cell (what PyTorch does) names a check below; a row without a
+check, or a check without a row, fails, so the table and the engine cannot drift
+apart. Adding a row means adding its check here.
+"""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import autograd.functional as F
+
+torch = pytest.importorskip("torch")
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def table_rows():
+    """The first cell of every row of the README's differences table."""
+    text = README.read_text(encoding="utf-8")
+    section = text.split("## Differences from PyTorch", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    assert rows[0].startswith("| PyTorch |") and set(rows[1]) <= set("|- "), "the table keeps its header"
+    return [re.split(r"\s*\|\s*", row.strip("| "))[0] for row in rows[2:]]
+
+
+X = np.array([[1.0, 4.0, 4.0], [3.0, -2.0, 0.5]])
+
+
+def _variance_is_the_population_one():
+    x, t = ag.tensor(X, dtype="float64"), torch.tensor(X)
+    np.testing.assert_allclose(x.var().item(), t.var(correction=0).item())
+    np.testing.assert_allclose(x.std(1).numpy(), t.std(1, correction=0).numpy())
+    np.testing.assert_allclose(F.var_mean(x)[0].item(), torch.var_mean(t, correction=0)[0].item())
+    assert not np.isclose(x.var().item(), t.var().item())  # PyTorch's default differs
+    np.testing.assert_allclose(x.var(correction=1).item(), t.var().item())
+    np.testing.assert_allclose(x.var(unbiased=True).item(), t.var().item())
+
+
+def _functional_max_is_amax():
+    out = F.max(ag.tensor(X), 1)
+    assert isinstance(out, ag.Tensor)
+    np.testing.assert_array_equal(out.numpy(), torch.amax(torch.tensor(X), 1).numpy())
+    values, indices = ag.tensor(X).max(1)
+    np.testing.assert_array_equal(indices.numpy(), torch.max(torch.tensor(X), 1).indices.numpy())
+
+
+def _max_axis_gives_values_and_shares_ties():
+    x = ag.tensor(X, requires_grad=True)
+    out = x.max(axis=1)
+    assert isinstance(out, ag.Tensor)
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[0, 0.5, 0.5], [1, 0, 0]])
+    assert isinstance(torch.tensor(X).max(axis=1), tuple)  # PyTorch: (values, indices)
+
+
+def _size_is_a_plain_tuple():
+    x = ag.zeros(2, 3)
+    assert type(x.size()) is tuple and x.size() == (2, 3) and x.numel() == 6
+    assert type(torch.zeros(2, 3).size()) is not tuple
+
+
+def _floor_divide_has_a_zero_gradient():
+    x = ag.tensor([3.5, -1.5], requires_grad=True)
+    (x // 2).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    t = torch.tensor([3.5, -1.5], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        (t // 2).sum().backward()
+
+
+def _softmax_without_dim_uses_the_last():
+    x = np.random.default_rng(0).standard_normal((2, 3, 4))
+    np.testing.assert_allclose(F.softmax(ag.tensor(x)).numpy(), torch.tensor(x).softmax(-1).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(F.softmin(ag.tensor(x)).numpy(), torch.tensor(-x).softmax(-1).numpy(), rtol=1e-6)
+
+
+def _sorting_is_always_stable():
+    values = np.array([2.0, 1.0, 2.0, 1.0, 2.0, 1.0] * 4)
+    np.testing.assert_array_equal(
+        ag.tensor(values).argsort().numpy(), torch.tensor(values).argsort(stable=True).numpy()
+    )
+    np.testing.assert_array_equal(
+        ag.tensor(values).sort(descending=True).indices.numpy(),
+        torch.tensor(values).sort(descending=True, stable=True).indices.numpy(),
+    )
+    assert ag.tensor(values).topk(3).indices.tolist() == [0, 2, 4]  # the first three 2.0s, in order
+
+
+def _gather_counts_negative_indices_from_the_end():
+    out = F.gather(ag.tensor(X), 1, np.array([[-1], [0]]))
+    assert out.tolist() == [[4.0], [3.0]]
+    with pytest.raises(RuntimeError):
+        torch.gather(torch.tensor(X), 1, torch.tensor([[-1], [0]]))
+
+
+def _seeds_repeat_but_draw_other_numbers():
+    ag.manual_seed(0)
+    a = ag.rand(5).numpy()
+    ag.manual_seed(0)
+    assert (ag.rand(5).numpy() == a).all()
+    torch.manual_seed(0)
+    assert not np.allclose(a, torch.rand(5).numpy())
+
+
+CHECKS = {
+    "`x.var()`, `x.std()`, `torch.var_mean(x)` divide by n - 1": _variance_is_the_population_one,
+    "`torch.max(x, 1)` gives `(values, indices)`": _functional_max_is_amax,
+    "`x.max(dim=1)` and `x.max(axis=1)` both give `(values, indices)`": _max_axis_gives_values_and_shares_ties,
+    "`x.size()` is a `torch.Size`": _size_is_a_plain_tuple,
+    "`x // y` has no gradient (backward raises)": _floor_divide_has_a_zero_gradient,
+    "`F.softmax(x)`, `F.softmin(x)` without `dim` guess one (with a warning)": _softmax_without_dim_uses_the_last,
+    "`sort`, `argsort` are stable only with `stable=True`; `topk` orders ties as it likes": _sorting_is_always_stable,
+    "`gather`/`scatter` refuse negative indices": _gather_counts_negative_indices_from_the_end,
+    "`torch.manual_seed(0)` draws PyTorch's numbers": _seeds_repeat_but_draw_other_numbers,
+}
+
+
+def test_every_row_has_a_check_and_every_check_a_row():
+    rows = table_rows()
+    assert len(rows) == len(set(rows)), "a row appears twice"
+    missing = [r for r in rows if r not in CHECKS]
+    assert not missing, f"README rows without a check in tests/test_readme_differences.py: {missing}"
+    stale = [c for c in CHECKS if c not in rows]
+    assert not stale, f"checks whose README row is gone: {stale}"
+
+
+@pytest.mark.parametrize("row", list(CHECKS))
+def test_the_row_still_holds(row):
+    CHECKS[row]()
