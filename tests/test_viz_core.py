@@ -291,7 +291,7 @@ def _nasty_graph():
         for k, t in enumerate(tensors[1:]):
             with ag.name_scope(NASTY[k]):
                 total = total * t
-    total.name = "<img src=x onerror=alert(1)>"
+    total.name = "<img src=x onerror=alert(1)>\\1"
     return total
 
 

@@ -162,7 +162,7 @@ class Step:
 
 def with_loss(text, loss):
     """A rule written with the loss's own name: ``dL/da`` -> ``dE/da`` (L stays L)."""
-    return text if loss == "L" else re.sub(r"\bdL/d", f"d{loss}/d", text)
+    return text if loss == "L" else re.sub(r"\bdL/d", lambda _: f"d{loss}/d", text)  # a name is text, not a pattern
 
 
 class BackpropSteps(StepperDisplay):
