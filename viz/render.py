@@ -86,7 +86,14 @@ def progress(items, total, desc, delay=2.0, file=None):
     except ImportError:
         tqdm = None
     if tqdm is not None:
-        yield from tqdm(items, total=total, desc=desc, delay=delay, leave=False, file=file)
+        options = dict(total=total, desc=desc, delay=delay, leave=False, file=file)
+        try:
+            bar = tqdm(items, **options)
+        except ImportError:  # a notebook without ipywidgets: tqdm's text bar
+            from tqdm.std import tqdm as text_tqdm
+
+            bar = text_tqdm(items, **options)
+        yield from bar
         return
     started = last = time.perf_counter()
     for k, item in enumerate(items, start=1):
