@@ -34,3 +34,35 @@ def lesson(name):
             del sys.modules[module_name]
             raise
     return sys.modules[module_name]
+
+
+def path_without(program, folder):
+    """A PATH like this one where ``program`` (e.g. Graphviz's ``dot``) cannot be found.
+
+    Each PATH folder that holds ``program`` is replaced by a folder (made under
+    ``folder``) of symbolic links to everything else in it.
+    """
+    import os
+
+    parts = []
+    for i, entry in enumerate(os.environ.get("PATH", "").split(os.pathsep)):
+        here = Path(entry)
+        if entry and (here / program).exists():
+            copy = Path(folder) / f"path{i}"
+            copy.mkdir(parents=True, exist_ok=True)
+            for item in here.iterdir():
+                if item.name != program and not (copy / item.name).exists():
+                    (copy / item.name).symlink_to(item)
+            entry = str(copy)
+        parts.append(entry)
+    return os.pathsep.join(parts)
+
+
+def pythonpath_without_matplotlib(folder):
+    """A PYTHONPATH under which ``import matplotlib`` fails, as on a machine without it."""
+    import os
+
+    blocker = Path(folder) / "no_matplotlib" / "matplotlib"
+    blocker.mkdir(parents=True, exist_ok=True)
+    (blocker / "__init__.py").write_text('raise ImportError("matplotlib is blocked for this test")\n')
+    return os.pathsep.join([str(blocker.parent), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)

@@ -183,15 +183,21 @@ def _missing_matplotlib():
 
 
 def picture(draw, *args, save, **kwargs):
-    """Draw one plot: ``draw(*args, save=save, **kwargs)`` (a ``viz.plots`` function or the lesson's own).
+    """Draw one plot: ``draw(*args, save=save, **kwargs)``, then carry on.
 
-    Without matplotlib the plot is skipped with one line saying which and why;
-    the lesson carries on. In a notebook the plot also shows inline. Returns
+    ``draw`` is the lesson's own drawing function, or the name of a ``viz.plots``
+    function (``"show_images"``): by name, so that nothing imports matplotlib
+    before it is known to be there. Without matplotlib the plot is skipped with
+    one line saying which and why. In a notebook the plot shows inline. Returns
     None, so a cell ending with it shows the picture once.
     """
     if _missing_matplotlib():
         print(f"  (skipped {Path(save).name}: plots need matplotlib, which is not installed: pip install matplotlib)")
         return None
+    if isinstance(draw, str):
+        from viz import plots
+
+        draw = getattr(plots, draw)
     draw(*args, save=save, **kwargs)
     return None
 
