@@ -411,6 +411,22 @@ def test_fit_shows_a_progress_bar_in_a_terminal(monkeypatch):
     assert plain.getvalue().splitlines()[0].startswith("epoch 1/2: loss ")
 
 
+def test_progress_is_a_tqdm_bar_or_plain_lines(monkeypatch):
+    from viz.render import progress
+
+    pytest.importorskip("tqdm")
+    out = io.StringIO()
+    assert list(progress(range(3), 3, "viz: working", delay=0, file=out)) == [0, 1, 2]
+    assert "viz: working:   0%" in out.getvalue() and "0/3" in out.getvalue()  # the bar appeared
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # without tqdm: a plain line now and then
+    out = io.StringIO()
+    assert list(progress(range(3), 3, "viz: working", delay=0, file=out, every=0)) == [0, 1, 2]
+    assert out.getvalue().splitlines() == ["viz: working: 1 of 3", "viz: working: 2 of 3", "viz: working: 3 of 3"]
+    quiet = io.StringIO()
+    list(progress(range(3), 3, "viz: working", file=quiet))  # quick work shows nothing
+    assert quiet.getvalue() == ""
+
+
 def test_a_legend_in_every_picture():
     w, E = slide_example()
     src = viz.draw_graph(E).source

@@ -75,11 +75,11 @@ def dot_available():
     return shutil.which("dot") is not None
 
 
-def progress(items, total, desc, delay=2.0, file=None):
+def progress(items, total, desc, delay=2.0, file=None, every=5.0):
     """Iterate ``items`` showing progress only when it takes longer than ``delay`` seconds.
 
     A tqdm bar (``tqdm.auto``: a widget in notebooks) when tqdm is installed,
-    otherwise a plain line every few seconds.
+    otherwise a plain line every ``every`` seconds.
     """
     try:
         from tqdm.auto import tqdm
@@ -99,7 +99,7 @@ def progress(items, total, desc, delay=2.0, file=None):
     for k, item in enumerate(items, start=1):
         yield item
         now = time.perf_counter()
-        if now - started > delay and now - last > 5.0:
+        if now - started >= delay and now - last >= every:
             print(f"{desc}: {k:,} of {total:,}", file=file or sys.stderr, flush=True)
             last = now
 
