@@ -189,7 +189,9 @@ def test_r6_truncation_cuts_the_path_through_h3():
 
 def _browser(tmp_path):
     chrome = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
+    driver = shutil.which("chromedriver") or (
+        "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None
+    )
     if chrome is None or driver is None:
         pytest.skip("no chromium/chromedriver binary on this machine")
     webdriver = pytest.importorskip("selenium.webdriver")

@@ -132,7 +132,9 @@ def sum_lines(rows, cut_after=None):
             lines.append(f"dL/dh_{t} = {vec(out_path)} (through y_hat_{t}) + 0 (through h_{t + 1}: cut, h_{t + 1} "
                          f"was computed from h_{t}.detach()) = engine h_{t}.grad = {vec(engine)}")  # fmt: skip
         elif next_path is None:
-            lines.append(f"dL/dh_{t} = {vec(out_path)} (through y_hat_{t}); no h_{t + 1}: engine h_{t}.grad = {vec(engine)}")
+            lines.append(
+                f"dL/dh_{t} = {vec(out_path)} (through y_hat_{t}); no h_{t + 1}: engine h_{t}.grad = {vec(engine)}"
+            )
         else:
             total = out_path + next_path
             lines.append(f"dL/dh_{t} = {vec(out_path)} (through y_hat_{t}) + {vec(next_path)} (through h_{t + 1}) "
