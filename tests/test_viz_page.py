@@ -91,6 +91,28 @@ def test_large_graph_opens_at_layer_level_and_level_can_be_chosen(tmp_path, monk
         page.backprop_page(steps, tmp_path / "d.html", level="fc9")
 
 
+def test_beyond_the_picture_limit_layers_only_or_a_refusal_before_any_backward(tmp_path, monkeypatch):
+    from viz import graph, stepper
+
+    for module in (graph, stepper):
+        monkeypatch.setattr(module, "OP_LIMIT", 4)  # the Iris graph has 5 ops and 4 layers
+    with pytest.warns(UserWarning, match="one box per layer"):
+        text = viz.render_backprop(iris_loss(), tmp_path / "a").read_text()
+    assert "5 ops, more than the 4 one picture can show" in text  # the page says so too
+    (data,) = page_data(text)
+    ids = [lv["id"] for lv in data["levels"]]
+    assert "ops" not in ids and data["levels"][data["start"]]["id"] == "layers"
+    assert "layer:CrossEntropyLoss" not in ids and "layer:Sequential.0" in ids  # opened, it would be 5 nodes
+
+    for module in (graph, stepper):
+        monkeypatch.setattr(module, "OP_LIMIT", 3)
+    ran = []
+    monkeypatch.setattr(viz.steps, "backprop_steps", lambda *a, **k: ran.append(1))
+    with pytest.raises(ValueError, match="5 op nodes.*more than the 3 a picture can show.*collapse=True"):
+        viz.render_backprop(iris_loss(), tmp_path / "b")
+    assert ran == []  # refused before the backward pass
+
+
 def test_heat_maps_are_downsampled_and_per_channel():
     from viz import stepper as S
 

@@ -238,7 +238,8 @@ def _stepper(kind, view, events, group_panel, init, will, before, title, subtitl
             st["p"] = panel_index(st["p"])
         entry = {"id": lv.id, "title": lv.title, "layer": lv.id.startswith("layer:"), "steps": steps, "init": init}
         entry["will"] = sorted(set(will) | {box_key(p) for p in lv.boxes})
-        entry["boxes"] = {box_key(p): level_ids["layer:" + ".".join(p)] for p in lv.boxes}
+        opens = {box_key(p): level_ids.get("layer:" + ".".join(p)) for p in lv.boxes}
+        entry["boxes"] = {key: k for key, k in opens.items() if k is not None}  # a layer too big to open has none
         if lv.svg is not None:
             svg, entry["w"], entry["h"] = S.prepare_svg(lv.svg)
             if k == start:
@@ -256,6 +257,11 @@ def _stepper(kind, view, events, group_panel, init, will, before, title, subtitl
         "before": before,
         "tensors": tensors,
     }
+    if has_dot and levels[0].id != "ops":
+        subtitle += (
+            f" This graph has {len(view.ops):,} ops, more than the {S.OP_LIMIT:,} one picture can show: "
+            "it is shown layer by layer."
+        )
     prefix = f"tg{next(_instances)}"
     picture = "\n".join(level_divs) if has_dot else _no_dot_notice(view)
     fragment = f"""<div class="tg-stepper tg-{kind}" data-tg="{prefix}" tabindex="0">
@@ -388,16 +394,19 @@ def render_backprop(loss, out_dir, grad=None, level=None, **options):
     ``level`` chooses the opening level (see ``backprop_page``); ``options`` go to the picture.
     The backward pass is ``viz.backprop_steps(loss, grad)``.
     """
-    from .graph import OP_LIMIT, build_dot, fit_to_limit
+    from .graph import OP_LIMIT, GraphView, build_dot, fit_to_limit
     from .paths import writable_folder
     from .render import dot_available, svg_text
     from .steps import backprop_steps
 
     out_dir = writable_folder(out_dir, "viz.render_backprop")  # before backward runs: a bad path fails first
-    steps = backprop_steps(loss, grad)
+    # before the backward pass, which takes long on a big graph: refuse a graph no picture can show, or a bad level
+    view = GraphView(loss, who="viz.render_backprop")
+    S.make_levels(view, level if level is not None or not options.get("collapse") else "layers")
     collapse, expand = fit_to_limit(
-        steps.view, options.get("collapse", False), options.get("expand", ()), OP_LIMIT, "viz.render_backprop"
+        view, options.get("collapse", False), options.get("expand", ()), OP_LIMIT, "viz.render_backprop"
     )
+    steps = backprop_steps(loss, grad)
     final = dict(options, collapse=collapse, expand=expand)
     picture = build_dot(steps.view, grads=steps.known_after(len(steps)), **final)
     (out_dir / "graph.dot").write_text(picture.source, encoding="utf-8")

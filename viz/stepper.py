@@ -88,6 +88,8 @@ def make_levels(view, start=None, who="viz.render_backprop"):
     ids = [lv.id for lv in levels]
     if start is None:
         start = _levels.default_level(view)
+        if start not in ids:  # the op level is beyond the picture limit: open at layer level
+            start = ids[0]
     for want in (start, "layer:" + str(start)):
         if want in ids:
             return levels, ids.index(want)
