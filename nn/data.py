@@ -194,6 +194,9 @@ class DataLoader:
 
     def __init__(self, dataset, batch_size=1, shuffle=False, seed=None, drop_last=False, device=None, transform=None):
         n = _check_length(dataset, "DataLoader")
+        for flag, value in (("shuffle", shuffle), ("drop_last", drop_last)):
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"DataLoader: {flag} must be True or False, got {value!r} ({type(value).__name__})")
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
             raise ValueError(f"DataLoader: batch_size must be a positive whole number, got {batch_size!r}")
         if drop_last and batch_size > n:
@@ -247,6 +250,8 @@ class DataLoader:
 
 def _split_sizes(n, fractions, who):
     """Sizes for splitting ``n`` samples by ``fractions`` (floored, the remainder dealt out in turn)."""
+    if not all(isinstance(f, (int, float, np.integer, np.floating)) and not isinstance(f, bool) for f in fractions):
+        raise TypeError(f"{who}: fractions must be numbers such as (0.8, 0.1, 0.1), got {tuple(fractions)!r}")
     fractions = [float(f) for f in fractions]
     if any(f < 0 for f in fractions) or not math.isclose(sum(fractions), 1.0, abs_tol=1e-6):
         raise ValueError(f"{who}: fractions must be non-negative and add up to 1, got {fractions}")

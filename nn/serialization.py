@@ -120,6 +120,8 @@ def load(path, device=None):
 
     Never unpickles: a file holding Python objects is refused.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load: path must be a file name such as 'model.npz' (a str or pathlib.Path), got {path!r}")
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"load: no file at {path!r}")

@@ -355,3 +355,14 @@ def test_render_forward_into_a_file(tmp_path):
     _, loss = _loss()
     with pytest.raises(NotADirectoryError, match=r"viz.render_forward: '.*notes.txt' is a file, not a folder"):
         viz.render_forward(loss, tmp_path / "notes.txt")
+
+
+def test_more_arguments_checked_where_they_are_given(tmp_path):
+    with pytest.raises(TypeError, match=r"var: correction must be a number .* got '1' \(str\)"):
+        ag.zeros(3).var(correction="1")
+    with pytest.raises(TypeError, match=r"DataLoader: shuffle must be True or False, got 'yes'"):
+        DataLoader(_Ragged([1.0, 2.0]), shuffle="yes")
+    with pytest.raises(TypeError, match=r"train_val_test_split: fractions must be numbers .* 'a'"):
+        nn.data.train_val_test_split(np.zeros((10, 2)), fractions=(0.5, "a", 0.5))
+    with pytest.raises(TypeError, match=r"load: path must be a file name .* got 123"):
+        nn.load(123)

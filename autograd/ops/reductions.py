@@ -11,6 +11,8 @@ max, min, argmax and argmin have none and raise, naming the op and the empty axi
 
 import math
 
+import numpy as np
+
 from ..dtypes import require_float, to_float
 from ..function import Function
 from ._util import constant, kept_shape, normalize_axis, reduced_count
@@ -44,6 +46,15 @@ def _ratio(numerator, divisor):
     NaN too, as in PyTorch, instead of stopping with ZeroDivisionError.
     """
     return numerator / divisor if divisor else math.copysign(math.inf, numerator)
+
+
+def _check_correction(correction, op):
+    """``correction`` is subtracted from the count n: a number (0 population, 1 sample), never text or None."""
+    if isinstance(correction, bool) or not isinstance(correction, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"{op}: correction must be a number (0: divide by n, the population {op}; 1: by n - 1, the sample "
+            f"{op}), got {correction!r} ({type(correction).__name__})"
+        )
 
 
 def _check_not_empty(a, axis, op):
@@ -106,6 +117,7 @@ class Var(_Reduction):
 
     def forward(self, a, axis=None, keepdims=False, correction=0):
         self._setup(a, axis, keepdims)
+        _check_correction(correction, "var")
         self.divisor = reduced_count(a.shape, axis) - correction
         return a.var(axis=axis, keepdims=keepdims, ddof=correction)
 
@@ -129,6 +141,7 @@ class Std(_Reduction):
 
     def forward(self, a, axis=None, keepdims=False, correction=0):
         self._setup(a, axis, keepdims)
+        _check_correction(correction, "std")
         self.divisor = reduced_count(a.shape, axis) - correction
         return a.std(axis=axis, keepdims=keepdims, ddof=correction)
 
