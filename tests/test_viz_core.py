@@ -169,6 +169,15 @@ def test_numerical_check_flags_a_wrong_backward():
     assert "DISAGREES" in out.getvalue()
 
 
+def test_at_a_kink_the_engines_value_lies_between_the_one_sided_slopes():
+    a = ag.tensor([0.0, 1.0, -1.0], requires_grad=True, name="a")
+    steps = viz.backprop_steps((a.relu() * ag.tensor([2.0, 3.0, 4.0])).sum())
+    (check,) = [c for c in steps.check_all() if c.tensor.name == "a"]
+    assert check.agree and check.kinks == [(0,)] and "a kink at [0]" in check.text()
+    np.testing.assert_allclose(check.estimate, [1.0, 3.0, 0.0], atol=1e-6)  # central: half the slope 2 at 0
+    np.testing.assert_array_equal(check.engine, [0.0, 3.0, 0.0])  # relu'(0) = 0, as PyTorch
+
+
 def test_a_random_forward_is_reported_not_checked():
     ag.manual_seed(0)
     a = ag.randn(10, requires_grad=True)

@@ -18,15 +18,18 @@ The engine's gradient and the estimate **agree** when, for every checked element
 
 with ``RTOL = 1e-3`` and ``ATOL = 1e-6`` (wide enough for float32 gradients,
 tight enough to catch a wrong rule: a missing factor 2 is a 50-100 % error).
-At a kink (relu at exactly 0, a tie of max) the estimate averages both sides
-and may disagree honestly; an op whose forward draws random numbers (dropout)
-cannot be rerun and is reported as not checked.
+At a kink (relu at exactly 0, a tie of max) the slopes left and right of the
+point differ, and any value between them is a fair gradient: there the engine's
+must lie between the two one-sided slopes ``(L(a) - L(a - h e_j)) / h`` and
+``(L(a + h e_j) - L(a)) / h`` (with the same tolerance), and the check names the
+element. An op whose forward draws random numbers (dropout) cannot be rerun and
+is reported as not checked.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,7 +49,10 @@ class Check:
     ``engine`` and ``estimate``: float64 arrays, one number per checked element;
     ``sampled``: True when only ``SAMPLES`` of the elements were checked;
     ``agree``: True/False, or None when the op could not be rerun (``note`` says why);
-    ``max_error``: the largest ``|engine - estimate|``; ``tolerance``: what it had to stay under.
+    ``max_error``: the largest ``|engine - estimate|``; ``tolerance``: what it had to stay under;
+    ``kinks``: the checked elements where the function has a corner (the slopes left and
+    right of it differ) and the engine's value is not the central estimate but lies
+    between the two one-sided slopes.
     """
 
     tensor: object  # the graph's TensorNode of the input
@@ -59,6 +65,7 @@ class Check:
     max_error: float = 0.0
     tolerance: float = 0.0
     note: str = ""
+    kinks: list = field(default_factory=list)  # checked elements at a kink (see ``check_op``)
 
     def text(self, loss="L"):
         """One line for the trace and the stepper, e.g.
@@ -74,9 +81,13 @@ class Check:
             numbers = f"numerical {_list(self.estimate)} vs engine {_list(self.engine)}"
         else:
             numbers = f"{len(self.indices)} elements"
+        kinks = ""
+        if self.kinks:
+            where = ", ".join(_index_text(i) for i in self.kinks[:3]) + (", ..." if len(self.kinks) > 3 else "")
+            kinks = f"; a kink at {where}: there the engine's value lies between the one-sided slopes"
         return (
             f"check {name}{which}: {numbers}: {verdict} "
-            f"(max error {self.max_error:.1e} {'<=' if self.agree else '>'} tolerance {self.tolerance:.1e})"
+            f"(max error {self.max_error:.1e} {'<=' if self.agree else '>'} tolerance {self.tolerance:.1e}{kinks})"
         )
 
 
@@ -138,6 +149,8 @@ def check_op(node, input_arrays, grad_output, grads, tensors, seed=0):
         flat = np.sort(rng.choice(n, SAMPLES, replace=False)) if sampled else np.arange(n)
         engine = _host(grads[i]).astype(np.float64).reshape(-1)[flat]
         estimate = np.empty(len(flat))
+        left, right = np.empty(len(flat)), np.empty(len(flat))  # one-sided slopes, to recognise a kink
+        base_loss = loss(xs)
         for k, j in enumerate(flat):
             h = h_scale * max(1.0, abs(float(x.flat[j])))
             plus, minus = x.copy(), x.copy()
@@ -145,13 +158,21 @@ def check_op(node, input_arrays, grad_output, grads, tensors, seed=0):
             minus.flat[j] -= h
             args_p, args_m = list(xs), list(xs)
             args_p[i], args_m[i] = plus, minus
-            estimate[k] = (loss(args_p) - loss(args_m)) / (2 * h)
-        error = np.abs(engine - estimate)
+            up, down = loss(args_p), loss(args_m)
+            estimate[k] = (up - down) / (2 * h)
+            right[k], left[k] = (up - base_loss) / h, (base_loss - down) / h
         tolerance = ATOL + RTOL * (float(np.max(np.abs(estimate))) if len(flat) else 0.0)
+        # at a kink (relu at 0, a tie of max) the slopes left and right differ, and any value
+        # between them is a fair gradient (what PyTorch picks too): the engine's must lie there
+        kink = np.abs(right - left) > tolerance
+        lo, hi = np.minimum(left, right) - tolerance, np.maximum(left, right) + tolerance
+        error = np.where(kink, np.maximum(lo - engine, engine - hi).clip(min=0), np.abs(engine - estimate))
         max_error = float(error.max()) if len(flat) else 0.0
         indices = [tuple(int(v) for v in np.unravel_index(j, x.shape)) for j in flat]
         agree = bool(np.all(np.isfinite(estimate)) and max_error <= tolerance)
-        checks.append(Check(tensors[i], i, indices, engine, estimate, sampled, agree, max_error, tolerance))
+        check = Check(tensors[i], i, indices, engine, estimate, sampled, agree, max_error, tolerance)
+        check.kinks = [indices[k] for k in np.flatnonzero(kink & (np.abs(engine - estimate) > tolerance))]
+        checks.append(check)
     return checks
 
 
