@@ -207,6 +207,16 @@ def test_layers_and_layer_steps_of_the_iris_network():
     assert steps.default_level() == "ops"  # 5 ops: small enough to open at op level
 
 
+def test_layer_labels_of_a_cnn():
+    ag.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                        nn.Linear(8 * 4 * 4, 10))  # fmt: skip
+    loss = nn.CrossEntropyLoss()(net(ag.randn(2, 1, 8, 8)), ag.tensor([1, 2]))
+    labels = [layer.label for layer in viz.backprop_steps(loss).layers()]
+    assert labels == ["0: Conv2d(1 -> 8, 3x3)", "1: BatchNorm(8)", "2: ReLU", "3: MaxPool2d", "4: Flatten",
+                      "5: Linear(128 -> 10)", "CrossEntropyLoss"]  # fmt: skip
+
+
 def test_big_networks_open_at_layer_level_and_collapse_draws_one_box_per_layer():
     ag.manual_seed(0)
     net = nn.Sequential(*[layer for _ in range(21) for layer in (nn.Linear(4, 4), nn.Tanh())])

@@ -636,6 +636,11 @@ def layer_type(ops):
         return f"Conv2d({c} -> {o}, {kh}x{kw})"
     if len(set(names)) == 1 and names[0] in _ONE_OP_LAYERS:
         return _ONE_OP_LAYERS[names[0]]
+    if "mean" in names and "sqrt" in names:  # (x - mean) / sqrt(var + eps), then scale and shift
+        axes = [op.settings.get("axis") for op in ops if op.name == "mean"]
+        batch = any(a == 0 or (isinstance(a, tuple) and 0 in a) for a in axes)
+        size = f"({weight.tensor.shape[0]})" if weight is not None and weight.tensor.ndim == 1 else ""
+        return ("BatchNorm" if batch else "LayerNorm") + size
     unique = list(dict.fromkeys(names))
     return ", ".join(unique[:4]) + (", ..." if len(unique) > 4 else "")
 
