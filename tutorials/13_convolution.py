@@ -180,7 +180,8 @@ print("C1: vertical-edge kernel on the 5x5 image (slide deck 004)")
 products, total = first_window_products(C1_IMAGE, C1_KERNEL)
 print(f"  top-left window * kernel, element by element:\n{products}\n  summed: {total:g}")
 check("C1 top-left output (7+4+3 - 3-3-2)", total, 6)
-c1 = check("C1 full 3x3 map from F.conv2d", convolve(C1_IMAGE, C1_KERNEL), C1_SLIDE_MAP)
+c1 = convolve(C1_IMAGE, C1_KERNEL)
+check("C1 full 3x3 map from F.conv2d", c1, C1_SLIDE_MAP)
 flipped = convolve(C1_IMAGE, C1_KERNEL, flip=True)
 print(f"  with the kernel flipped (true convolution) the map is\n{flipped}")
 check("C1 flipped kernel gives the negated map (this kernel is antisymmetric)", flipped, -c1, source="-(the map)")
@@ -190,7 +191,8 @@ check("C1 flipped kernel gives the negated map (this kernel is antisymmetric)", 
 
 # %%
 print("\nC2: the 5x5 binary image and the X-shaped kernel (slide deck 001)")
-c2 = check("C2 full map", convolve(C2_IMAGE, C2_KERNEL), C2_SLIDE_MAP)
+c2 = convolve(C2_IMAGE, C2_KERNEL)
+check("C2 full map", c2, C2_SLIDE_MAP)
 check("C2 first convolved feature", c2[0, 0], 4)
 
 # %% [markdown]
@@ -198,7 +200,8 @@ check("C2 first convolved feature", c2[0, 0], 4)
 
 # %%
 print("\nC3: 9x9 image, 3x3 all-ones kernel (slide deck 000, 'The depth in convolution layer')")
-c3 = check("C3 7x7 activation map", convolve(C3_IMAGE, C3_KERNEL), C3_SLIDE_MAP)
+c3 = convolve(C3_IMAGE, C3_KERNEL)
+check("C3 7x7 activation map", c3, C3_SLIDE_MAP)
 check("C3 first row", c3[0], [4, 5, 4, 2, 3, 4, 4])
 picture(plot_c3, save=out / "c3_activation_map.png")
 

@@ -91,7 +91,7 @@ class SlideMismatch(AssertionError):
 
 
 def check(what, engine_value, slide_value, tol=1e-6, source="slide"):
-    """Print the expected number beside the engine's; raise if they differ by more than ``tol``.
+    """Print the expected number beside the engine's; raise if they differ by more than ``tol``. Returns None.
 
     ``source`` names where the expected number comes from: "slide" only when the
     slide prints it; otherwise e.g. "formula", "least squares", "definition", so
@@ -112,7 +112,6 @@ def check(what, engine_value, slide_value, tol=1e-6, source="slide"):
     if not ok:
         says = "the slide says" if source == "slide" else f"expected ({source})"
         raise SlideMismatch(f"{what}: {says} {fmt(want)} but the engine computed {fmt(got)}")
-    return got
 
 
 def holds(claim, condition):
@@ -124,7 +123,6 @@ def holds(claim, condition):
     print(f"  {'ok ' if ok else 'BAD'} check: {claim} {'holds' if ok else 'does NOT hold'}")
     if not ok:
         raise SlideMismatch(f"check failed: {claim}")
-    return ok
 
 
 def _side_by_side(left, right, source="slide"):
@@ -153,7 +151,6 @@ def bar(what, value, threshold):
     print(f"  {'ok ' if ok else 'BAD'} {what}: {float(value):.4f} (bar: >= {float(threshold):g}){note}")
     if not ok and not FAST:
         raise BarNotMet(f"{what} is {float(value):.4f}, below the bar of {float(threshold):g}")
-    return ok
 
 
 def flag(name):
