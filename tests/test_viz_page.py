@@ -437,3 +437,19 @@ def test_forward_stepper_shows_values_as_they_are_computed(browser, tmp_path):
     assert browser.execute_script(pending, root) == 0
     assert min(browser.execute_script(_LABELS, 0)) >= 11
     assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_names_that_look_like_html_stay_text(browser, tmp_path):
+    evil = "</script><script>window.pwned = 1</script><b>w</b>"
+    w = ag.tensor([0.5, -1.0], requires_grad=True, name=evil)
+    loss = (w * w).sum()
+    text = viz.render_backprop(loss, tmp_path / "x").read_text()
+    assert "<script>window.pwned" not in text
+    open_page(browser, tmp_path / "x" / "index.html")
+    root = stepper(browser)
+    assert browser.execute_script("return window.pwned === undefined && document.querySelectorAll('b').length === 0")
+    browser.execute_script("arguments[0].tgStepper.select('T1')", root)
+    assert evil in root.find_element("css selector", ".tg-node").text  # shown as the text it is
+    assert errors(browser) == []

@@ -78,20 +78,15 @@ def _checks_html(step, loss):
 
 def backward_events(steps):
     """One ``stepper.Event`` per backward step: its op, the running gradients it changed, its panel."""
+    loss = _loss_name(steps)
     events = []
     for s in steps:
-        out = s.op.output
-        call = f"{out.name} = {s.op.name}({', '.join(i.name for i in s.op.inputs)})"
-        heading = f"Op step {s.index} of {len(steps)}: {s.name}"
-        updates = [(sent.tensor, _grad_rows(sent.total)) for sent in s.sent]
-        events.append(
-            S.Event(
-                s.op,
-                updates,
-                panel(heading, [call, *s.describe(_loss_name(steps))[1:]], _checks_html(s, _loss_name(steps))),
-                s,
-            )
+        call = f"{s.op.output.name} = {s.op.name}({', '.join(i.name for i in s.op.inputs)})"
+        text = panel(
+            f"Op step {s.index} of {len(steps)}: {s.name}", [call, *s.describe(loss)[1:]], _checks_html(s, loss)
         )
+        updates = [(sent.tensor, _grad_rows(sent.total)) for sent in s.sent]
+        events.append(S.Event(s.op, updates, text, s))
     return events
 
 
@@ -105,7 +100,7 @@ def _backward_group_panel(steps):
         ls = by_first.get(events[0].source.index)
         if ls is not None and ls.layer is not None and ls.layer.path == path and ls.last == events[-1].source.index:
             lines = ls.describe(_loss_name(steps))
-        else:  # not one of the engine's layer steps (cannot happen for a layer's box; said plainly if it does)
+        else:  # levels.layer_steps grouped these op steps differently: name them rather than guess
             lines = [f"op steps {events[0].source.index}-{events[-1].source.index} inside this layer"]
         hint = "<div class='tg-hint'>Click the layer's box to open it: each op with its local rule and numbers.</div>"
         return panel(f"Layer {layer_label(steps.view, path, level.boxes[path])}", lines, hint)
@@ -278,7 +273,7 @@ Previous/Next, the slider or the arrow keys step; Ctrl + wheel or -, +, Fit zoom
 <div class="tg-bar">{_level_nav(levels) if has_dot else ""}
 <span class="tg-zoom"><button type="button" data-zoom="out" title="zoom out">&minus;</button><button type="button" data-zoom="in" title="zoom in">+</button><button type="button" data-zoom="fit" title="fit to the width (labels stay readable)">Fit</button></span>
 </div>
-{_legend(kind)}
+{_legend(kind, view)}
 <div class="tg-main">
 <div class="tg-picture">
 {picture}
@@ -299,8 +294,8 @@ tgStepper(root, JSON.parse(root.querySelector('script.tg-data').textContent));
 
 
 def _json(data):
-    # inside <script>, "</" would end the element: JSON allows writing it as "<\/"
-    return json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    # inside <script>, "</script>" or "<!--" in a name would change how the page parses: JSON allows "\u003c" for "<"
+    return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def _level_nav(levels):
@@ -314,7 +309,7 @@ def _level_nav(levels):
     return f'<span class="tg-levels">View: {"".join(buttons)} <span class="tg-crumb"></span></span>'
 
 
-def _legend(kind):
+def _legend(kind, view):
     sw = lambda colour, border="#666": f'<span class="tg-sw" style="background:{colour};border-color:{border}"></span>'  # noqa: E731
     items = [
         (sw(ROLE_COLORS["input"]), "input (needs no gradient)"),
@@ -326,6 +321,8 @@ def _legend(kind):
         (sw("#f7f7f7", "#b0b0b0"), "not reached yet" if kind == "backward" else "not computed yet"),
         (sw("#ffffff", "#ff8c00"), "paths from the selected node to the loss"),
     ]
+    if any(tn.role == "constant" for tn in view.tensors):
+        items.insert(4, (sw(ROLE_COLORS["constant"], "#ffffff"), "a bare number: a constant from Python"))
     return '<div class="tg-legend">' + "".join(f"<span>{s}{html.escape(t)}</span>" for s, t in items) + "</div>"
 
 

@@ -26,6 +26,8 @@ from .render import DotNotFoundError, svg_text
 
 #: at most this many layers get a level of their own (one dot run each)
 OPENABLE_LAYERS = 60
+#: at most about this many steps over all levels (each level stores its own steps)
+STEP_BUDGET = 200_000
 #: heat maps: 2-D arrays are averaged down to at most this many rows and columns
 MAP_SIDE = 64
 #: per-channel images of 3-D/4-D tensors: at most this many channels, each at most this side
@@ -67,8 +69,9 @@ def make_levels(view, start=None, who="viz.render_backprop"):
     ``start``: None (``levels.default_level``: op level up to 40 ops, layer level above),
     ``"ops"``, ``"layers"``, or a layer's name (``"0"``, ``"fc1"``) to open it.
     A level is made only where its picture stays within ``graph.OP_LIMIT`` nodes, and
-    at most ``OPENABLE_LAYERS`` layers can be opened (those with the most ops first):
-    each level is one ``dot`` run. With no level within the limit, the error says the way out.
+    at most ``OPENABLE_LAYERS`` layers can be opened (those with the most ops first; fewer
+    on long backward passes, ``STEP_BUDGET``): each level is one ``dot`` run. With no level
+    within the limit, the error says the way out.
     """
     n_ops = len(view.ops)
     layers = _layer_boxes(view, True, ())
@@ -77,7 +80,9 @@ def make_levels(view, start=None, who="viz.render_backprop"):
         levels.append(Level("ops", "all ops", {}))
     if layers and drawn_size(view, True) <= OP_LIMIT:
         levels.append(Level("layers", "layers", layers, collapse=True))
-        openable = sorted(layers, key=lambda p: -len(layers[p]))[:OPENABLE_LAYERS]
+        # each level repeats the steps' data: keep levels x steps within STEP_BUDGET
+        room = min(OPENABLE_LAYERS, max(0, STEP_BUDGET // max(1, n_ops) - 2))
+        openable = sorted(layers, key=lambda p: -len(layers[p]))[:room]
         for path in layers:
             if path in openable and drawn_size(view, True, (path,)) <= OP_LIMIT:
                 boxes = {p: ops for p, ops in layers.items() if p != path}
