@@ -37,7 +37,9 @@ Data the stepper page reads (everything is a plain attribute or method)
 ``rule`` (the op's chain rule as its docstring states it), ``symbols``
 (``c = E, a = t2, b = 2``), ``sent`` (list of ``Sent``), ``checks`` (list of
 ``checks.Check``: the float64 central-difference estimate of each input's gradient
-and whether it agrees; computed on first access), ``describe(loss_name)`` (lines).
+and whether it agrees; computed on first access: each reruns the op's forward twice
+per checked element, so on a graph of thousands of steps compute only those shown),
+``check_lines()``, ``describe(loss_name)`` (lines).
 
 ``Sent``: one gradient sent to one input slot: ``tensor`` (TensorNode), ``slot``,
 ``grad``, ``total`` (that tensor's gradient so far), ``contributions``,
@@ -341,7 +343,8 @@ def backprop_steps(loss, grad=None, *, who="viz.backprop_steps"):
     ``.grad`` changes and ``loss.backward()`` afterwards works as if nothing had
     looked. Where a tensor feeds several ops, the step that brings its last
     contribution shows the sum. Call it before ``loss.backward()`` (which frees the
-    graph), or record that call itself with ``viz.record_backward()``.
+    graph), or record that call itself with ``viz.record_backward()``. Hooks added
+    with ``register_hook`` run during the observed pass, as they would in backward.
     """
     view = GraphView(loss, who=who)
     seed = _seed(loss, grad, who)
