@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from . import anomaly
+from . import anomaly, inplace
 from .modes import _local
+
+_inplace_clock = inplace.clock
 
 
 @contextmanager
@@ -109,11 +111,18 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
 
     if inputs is not None:
         return [pending.get(t) if t._grad_fn is None else capture[t._grad_fn] for t in inputs]
-    for leaf in leaves:
+    given = {id(g.data) for g in root_grads}  # arrays someone else holds: a .grad gets its own copy,
+    for leaf in leaves:  # so that an in-place op on one .grad (zero_(), +=) never changes another tensor
         g = pending[leaf]
         for hook in leaf._hooks or ():
             g = _call_hook(hook, g)
-        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        if leaf.grad is None:
+            if id(g.data) in given:
+                g = type(g)._make(g._backend.xp.array(g.data, copy=True), g._backend, g.requires_grad, g._grad_fn)
+            given.add(id(g.data))
+            leaf.grad = g
+        else:
+            leaf.grad = leaf.grad + g
     return None
 
 
@@ -123,6 +132,8 @@ def _step(fn, grad, pending, leaves, retain_graph, modes):
     Each input's gradient is matched to the input's shape and dtype, then added
     to what that input has received so far (``pending``).
     """
+    if fn.recorded_at != _inplace_clock.now:  # something changed in place since this node was recorded
+        inplace.check_saved(fn)
     if fn.hooks is not None:  # register_hook / retain_grad on the node's output
         grad = _run_output_hooks(fn, grad)
 

@@ -26,6 +26,7 @@ so a backward may return gradients in the broadcast shape.
 from __future__ import annotations
 
 from . import anomaly
+from .inplace import clock as _inplace_clock
 from .modes import _local
 
 
@@ -65,6 +66,7 @@ class Function:
     scope = ()  # the module path the node was recorded in (see name_scope)
     hooks = None  # functions applied to the gradient of this node's output (a list once any is set)
     retained = None  # weak reference to an output tensor that called retain_grad()
+    recorded_at = 0  # the in-place clock when recorded: a later in-place change to an input is caught
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -92,6 +94,8 @@ class Function:
             fn.params = params  # the keyword settings, so a viewer can rerun forward (viz's numerical check)
             if cls.saves_output:
                 fn.out_data = data
+            if _inplace_clock.now:  # something was changed in place before: note when this node was made
+                fn.recorded_at = _inplace_clock.now
             if modes.scopes:
                 fn.scope = tuple(modes.scopes)
             return _make_tensor(data, fn.backend, True, fn)

@@ -19,7 +19,7 @@ import weakref
 import numpy as np
 
 from . import backend as _backend_mod
-from . import engine, function
+from . import engine, function, inplace
 from . import tensor_methods as _methods
 from .dtypes import data_dtype, scalar_dtype, to_dtype
 
@@ -295,6 +295,58 @@ class Tensor(_methods.TensorMethods):
     def zero_grad(self):
         """Forget the accumulated gradient (sets ``.grad`` to None)."""
         self.grad = None
+
+    # ------------------------------------------------------------ in place (see inplace.py)
+    @property
+    def _version(self):
+        """How many times this tensor's memory was changed in place (shared with detach() and views)."""
+        return inplace.version(self.data)
+
+    def __iadd__(self, other):
+        return inplace.add_(self, other)
+
+    def __isub__(self, other):
+        return inplace.sub_(self, other)
+
+    def __imul__(self, other):
+        return inplace.mul_(self, other)
+
+    def __itruediv__(self, other):
+        return inplace.div_(self, other)
+
+    def add_(self, other):
+        """``self += other``, in place; returns self."""
+        return inplace.add_(self, other)
+
+    def sub_(self, other):
+        """``self -= other``, in place; returns self."""
+        return inplace.sub_(self, other)
+
+    def mul_(self, other):
+        """``self *= other``, in place; returns self."""
+        return inplace.mul_(self, other)
+
+    def div_(self, other):
+        """``self /= other``, in place; returns self."""
+        return inplace.div_(self, other)
+
+    def zero_(self):
+        """Set every element to 0, in place (e.g. ``w.grad.zero_()``); returns self."""
+        return inplace.zero_(self)
+
+    def fill_(self, value):
+        """Set every element to ``value``, in place; returns self."""
+        return inplace.fill_(self, value)
+
+    def copy_(self, src):
+        """Write ``src``'s values (broadcast, converted to this dtype) into this tensor; returns self."""
+        return inplace.copy_(self, src)
+
+    def clamp_(self, min=None, max=None):
+        """Limit the values to [min, max], in place; returns self."""
+        return inplace.clamp_(self, min, max)
+
+    clip_ = clamp_
 
     # ------------------------------------------------------------ display
     def __repr__(self):
