@@ -315,6 +315,7 @@ def test_layers_open_and_close(browser, tmp_path):
         root,
     )
     assert "0: Conv2d(1 -> 16, 3x3)" in label
+    assert min(browser.execute_script(_LABELS, 0)) >= 11
     root.find_element("css selector", ".tg-next").click()
     root.find_element("css selector", ".tg-next").click()
     box = root.find_element("css selector", '.tg-level:not([hidden]) g[data-key="layer_Sequential_0"] polygon')

@@ -270,9 +270,7 @@ Previous/Next, the slider or the arrow keys step; Ctrl + wheel or -, +, Fit zoom
 <button type="button" class="tg-next">Next &#9654;</button>
 <span class="tg-counter">step 0 of {len(data_levels[start]["steps"])}</span>
 </div>
-<div class="tg-bar">{_level_nav(levels) if has_dot else ""}
-<span class="tg-zoom"><button type="button" data-zoom="out" title="zoom out">&minus;</button><button type="button" data-zoom="in" title="zoom in">+</button><button type="button" data-zoom="fit" title="fit to the width (labels stay readable)">Fit</button></span>
-</div>
+{_level_nav(levels) if has_dot else ""}
 {_legend(kind, view)}
 <div class="tg-main">
 <div class="tg-picture">
@@ -298,7 +296,19 @@ def _json(data):
     return json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
 
 
+_ZOOM = (
+    '<span class="tg-zoom"><button type="button" data-zoom="out" title="zoom out">&minus;</button>'
+    '<button type="button" data-zoom="in" title="zoom in">+</button>'
+    '<button type="button" data-zoom="fit" title="fit to the width (labels stay readable)">Fit</button></span>'
+)
+
+
 def _level_nav(levels):
+    """The second bar: the level buttons (Layers, All ops), the opened layer, and the zoom buttons."""
+    return f'<div class="tg-bar">{_level_buttons(levels)}\n{_ZOOM}</div>'
+
+
+def _level_buttons(levels):
     buttons = []
     for k, lv in enumerate(levels):
         if lv.id in ("layers", "ops"):
