@@ -41,6 +41,7 @@ PROMISED = {
     "23_gan": ([], ["generated_vs_real.png"]),
     "24_transfer_learning": ([], ["results.txt"]),
     "25_optimizers": ([], ["sgd_vs_adam.png"]),
+    "40_adversarial_autoencoder": ([], ["codes_over_prior.png", "decoded_prior_samples.png"]),
 }
 
 
@@ -285,3 +286,27 @@ def test_d10_sgd_and_adam_curves_from_the_same_start():
     assert set(curves) == {"SGD", "Adam"}
     for losses in curves.values():
         assert len(losses) == 5 and losses[-1] < losses[0]
+
+
+# ---------------------------------------------------------------- D11
+
+
+def test_d11_adversarial_autoencoder_meets_its_bars_in_fast_mode():
+    module = lesson("40_adversarial_autoencoder")
+    result = module.train_aae(epochs=20)  # the lesson's --fast setting
+    before, after = result["before"], result["after"]
+    assert 1 - after["error"] / before["error"] >= 0.5  # reconstruction error falls by half or more
+    assert 1 - after["distance"] / before["distance"] >= 0.5  # the codes move toward N(0, I)
+    codes = after["codes"].astype(np.float64)
+    assert codes.shape == (len(result["test"][1]), 2)
+    mean, cov = codes.mean(axis=0), np.cov(codes.T)
+    expected = float((mean**2).sum() + ((cov - np.eye(2)) ** 2).sum())
+    assert after["distance"] == pytest.approx(expected, rel=1e-9)  # the engine's statistic is the formula's
+
+
+def test_d11_distance_to_prior_is_small_for_the_prior_and_large_elsewhere():
+    distance = lesson("40_adversarial_autoencoder").distance_to_prior
+    rng = np.random.default_rng(0)
+    assert distance(rng.standard_normal((4000, 2))) < 0.01
+    assert distance(rng.standard_normal((4000, 2)) + [2.0, 0.0]) == pytest.approx(4.0, abs=0.2)  # mean off by 2
+    assert distance(0.1 * rng.standard_normal((4000, 2))) == pytest.approx(2 * 0.99**2, abs=0.05)  # too narrow
