@@ -67,10 +67,12 @@ from .ops.rearrange import (
     repeat_interleave,
     roll,
     split,
+    squeeze,
     tril,
     triu,
     unbind,
     unflatten,
+    unsqueeze,
 )
 from .ops.rounding import ceil, floor, floor_divide, fmod, lerp, remainder, round, sign, trunc
 from .ops.scans import cummax, cummin, cumprod, cumsum, logcumsumexp, prod
@@ -80,11 +82,9 @@ from .ops.shape import (
     flatten,
     permute,
     reshape,
-    squeeze,
     sum_to,
     swapaxes,
     transpose,
-    unsqueeze,
 )
 from .ops.smooth_activations import celu, gelu, logsigmoid, mish, normalize, selu, silu, softmin, softsign
 from .ops.softmax import log_softmax, softmax

@@ -51,6 +51,23 @@ def test_forward_and_gradients_match_torch(case, dtype):
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **TOLERANCE[dtype], err_msg=f"input {i}")
 
 
+@pytest.mark.gpu
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_op_gives_the_same_on_cuda_as_on_the_cpu(case):
+    """Values and gradients on the GPU (CuPy's kernels, or tests/fake_cupy.py) match the CPU's."""
+    arrays = case.arrays(seed=4)
+    results = []
+    for device in ("cpu", "cuda"):
+        inputs = [ag.tensor(a, dtype="float64", device=device, requires_grad=True) for a in arrays]
+        out = case.fn(*inputs)
+        assert out.device == device
+        upstream = np.random.default_rng(5).standard_normal(out.shape)
+        out.backward(ag.tensor(upstream, dtype="float64", device=device))
+        results.append([out.numpy()] + [x.grad.numpy() for x in inputs])
+    for ours_cpu, ours_gpu in zip(*results):
+        np.testing.assert_allclose(ours_gpu, ours_cpu, rtol=1e-9, atol=1e-12)
+
+
 # ---------------------------------------------------------------- (values, indices) results
 
 X = np.array([[3.0, 1.0, 4.0, 1.0, 5.0], [9.0, 2.0, 6.0, 5.0, 3.0], [5.0, 8.0, 9.0, 7.0, 9.0]])

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from . import shape as _shape
 from ._util import check_axis, constant
 from .elementwise import where
 from .indexing import GetItem, IndexAdd
@@ -274,3 +275,13 @@ def expand(input, *sizes):
             n = input.shape[i - lead]
         shape.append(int(n))
     return input.broadcast_to(tuple(shape))
+
+
+def unsqueeze(input, dim=None, *, axis=None):
+    """Insert a size-1 dim at ``dim`` (PyTorch's name; NumPy's ``axis`` also works)."""
+    return _shape.unsqueeze(input, dim if axis is None else axis)
+
+
+def squeeze(input, dim=None, *, axis=None):
+    """Remove size-1 dims (only ``dim``, an int or a tuple, when given)."""
+    return _shape.squeeze(input, dim if axis is None else axis)

@@ -32,9 +32,11 @@ def _dim(input, dim, op):
 def _order(data, dim, descending, xp):
     """Stable argsort along ``dim``; descending keeps equal elements in their original order."""
     if descending:
-        if data.dtype == bool:
-            data = data.astype(np.int8)
+        if data.dtype.kind in "bu":  # negating these would wrap around
+            data = data.astype(np.int64)
         data = -data
+    if xp is not np:  # CuPy's sort is always stable (and older versions take no kind=)
+        return xp.argsort(data, axis=dim).astype(np.int64)
     return xp.argsort(data, axis=dim, kind="stable").astype(np.int64)
 
 
