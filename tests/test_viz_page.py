@@ -454,3 +454,26 @@ def test_names_that_look_like_html_stay_text(browser, tmp_path):
     browser.execute_script("arguments[0].tgStepper.select('T1')", root)
     assert evil in root.find_element("css selector", ".tg-node").text  # shown as the text it is
     assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_zoom_buttons_wheel_and_fit(browser, tmp_path):
+    open_page(browser, viz.render_backprop(digits_cnn_loss(), tmp_path / "cnn"))
+    root = stepper(browser)
+    scale = lambda: browser.execute_script("return arguments[0].tgStepper.state.scale", root)  # noqa: E731
+    start = scale()
+    root.find_element("css selector", "button[data-zoom='in']").click()
+    assert scale() > start and min(browser.execute_script(_LABELS, 0)) > 11
+    root.find_element("css selector", "button[data-zoom='out']").click()
+    root.find_element("css selector", "button[data-zoom='out']").click()
+    assert scale() < start  # the learner may zoom out for an overview
+    root.find_element("css selector", "button[data-zoom='fit']").click()
+    assert scale() == pytest.approx(start) and min(browser.execute_script(_LABELS, 0)) >= 11
+    wheel = "arguments[0].dispatchEvent(new WheelEvent('wheel', {deltaY: -100, ctrlKey: arguments[1], bubbles: true, cancelable: true}))"
+    picture = root.find_element("css selector", ".tg-picture")
+    browser.execute_script(wheel, picture, False)
+    assert scale() == pytest.approx(start)  # the plain wheel scrolls
+    browser.execute_script(wheel, picture, True)
+    assert scale() > start  # Ctrl + wheel zooms
+    assert errors(browser) == []
