@@ -116,8 +116,8 @@ def test_module_clusters_with_name_scope():
     src = viz.draw_graph(out.sum()).source
     assert src.count("subgraph cluster_") == 3
     assert "legend [label=<<TABLE" in src
-    assert "label=Net" in src and "label=l1" in src and "label=l2" in src
-    l1 = src.split("label=l1")[1].split("}")[0]
+    assert "label=Net" in src and 'label="l1: matmul, relu"' in src and 'label="l2: matmul"' in src
+    l1 = src.split('label="l1: matmul, relu"')[1].split("}")[0]
     assert "l1.weight" in l1 and "label=matmul" in l1 and "label=relu" in l1
     assert "l2.weight" not in l1
     flat = viz.draw_graph(out.sum(), group_modules=False).source
@@ -133,7 +133,7 @@ def test_module_clusters_with_name_scope():
 def test_module_clusters_with_nn_module():
     loss = _net_loss()
     src = viz.draw_graph(loss).source
-    assert "label=fc1" in src and "label=fc2" in src
+    assert 'label="fc1: Linear(3 -> 4)"' in src and 'label="fc2: Linear(4 -> 2)"' in src  # cluster titles
     assert "fc1.weight|(4, 3) float32" in src
     collapsed = viz.draw_graph(loss, collapse=True).source
     assert 'layer_Net_fc1 [label="fc1: Linear(3 -\\> 4)|op: linear|fc1.weight (4, 3)|fc1.bias (4,)"' in collapsed

@@ -407,7 +407,7 @@ def build_dot(
             continue
         statements.append((clusters.get(op.key, ()),) + op_stmt(op))
 
-    _emit_nodes(dot, statements)
+    _emit_nodes(dot, statements, _cluster_titles(view) if group_modules else {})
     for tail, head, attrs in _edges(view, box_of, hidden, active):
         dot.edge(tail, head, **attrs)
     if legend:
@@ -490,8 +490,17 @@ def _op_label(op):
     return _plain(op.name + "\n" + ", ".join(f"{k}={v}" for k, v in settings.items()))
 
 
-def _emit_nodes(dot, statements):
+def _cluster_titles(view):
+    """The title of each layer's cluster (``0: Linear(4 -> 16)``); other modules show their name."""
+    ops_of = {}
+    for op in view.ops:
+        ops_of.setdefault(op.scope, []).append(op)
+    return {path: layer_label(view, path, ops_of[path]) for path in layer_paths(view)}
+
+
+def _emit_nodes(dot, statements, titles=None):
     """Write the node statements, nesting clusters by module path (in order of first appearance)."""
+    titles = titles or {}
     tree = {}
     for path, *stmt in statements:
         node = tree
@@ -509,7 +518,8 @@ def _emit_nodes(dot, statements):
                 continue
             counter[0] += 1
             with graph.subgraph(name=f"cluster_{counter[0]}") as sub:
-                sub.attr(label=_plain(key[-1]), style="rounded,dashed", color="#888888", fontcolor="#555555")
+                title = titles.get(key, key[-1])
+                sub.attr(label=_plain(title), style="rounded,dashed", color="#888888", fontcolor="#555555")
                 fill(sub, value)
 
     fill(dot, tree)
