@@ -107,6 +107,25 @@ def _seeds_repeat_but_draw_other_numbers():
     assert not np.allclose(a, torch.rand(5).numpy())
 
 
+def _matmul_promotes_mixed_dtypes():
+    out = ag.tensor([[1.0, 2.0]]) @ ag.tensor([[1], [2]])
+    assert out.dtype == np.float32 and out.item() == 5.0
+    with pytest.raises(RuntimeError):
+        torch.tensor([[1.0, 2.0]]) @ torch.tensor([[1], [2]])
+
+
+def _in_place_change_of_any_input_breaks_backward():
+    x, a = ag.tensor([1.0, 2.0], requires_grad=True), ag.tensor([3.0, 4.0])
+    y = (x + a).sum()  # add saves nothing for backward, but keeps its inputs
+    a += 1
+    with pytest.raises(RuntimeError, match="modified in place after it was saved"):
+        y.backward()
+    tx, ta = torch.tensor([1.0, 2.0], requires_grad=True), torch.tensor([3.0, 4.0])
+    ty = (tx + ta).sum()
+    ta += 1
+    ty.backward()  # PyTorch: fine
+
+
 CHECKS = {
     "`x.var()`, `x.std()`, `torch.var_mean(x)` divide by n - 1": _variance_is_the_population_one,
     "`torch.max(x, 1)` gives `(values, indices)`": _functional_max_is_amax,
@@ -116,6 +135,10 @@ CHECKS = {
     "`F.softmax(x)`, `F.softmin(x)` without `dim` guess one (with a warning)": _softmax_without_dim_uses_the_last,
     "`sort`, `argsort` are stable only with `stable=True`; `topk` orders ties as it likes": _sorting_is_always_stable,
     "`gather`/`scatter` refuse negative indices": _gather_counts_negative_indices_from_the_end,
+    "`a @ b` with two dtypes raises": _matmul_promotes_mixed_dtypes,
+    "changing a tensor in place breaks only the backward of ops that saved it": (
+        _in_place_change_of_any_input_breaks_backward
+    ),
     "`torch.manual_seed(0)` draws PyTorch's numbers": _seeds_repeat_but_draw_other_numbers,
 }
 
