@@ -5,6 +5,10 @@ then what a table of cases cannot say: indices, kinks, zeros, randomness, boolea
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from op_cases import draw
 from op_cases_more import CASE_IDS, CASES
 
 import autograd as ag
@@ -66,6 +70,99 @@ def test_every_op_gives_the_same_on_cuda_as_on_the_cpu(case):
         results.append([out.numpy()] + [x.grad.numpy() for x in inputs])
     for ours_cpu, ours_gpu in zip(*results):
         np.testing.assert_allclose(ours_gpu, ours_cpu, rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------- broadcasting, size-1 and empty axes
+
+BINARY = {
+    "atan2": (F.atan2, torch.atan2, "away"),
+    "logaddexp": (F.logaddexp, torch.logaddexp, "n"),
+    "fmod": (F.fmod, torch.fmod, "pos"),
+    "remainder": (lambda a, b: a % b, lambda a, b: a % b, "pos"),
+    "lerp": (lambda a, b: F.lerp(a, b, 0.25), lambda a, b: torch.lerp(a, b, 0.25), "n"),
+}
+
+pair_shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, min_side=1, max_side=3)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(shapes=pair_shapes, op=st.sampled_from(sorted(BINARY)), seed=st.integers(0, 2**16))
+def test_binary_ops_broadcast_like_torch(shapes, op, seed):
+    fn, torch_fn, kind = BINARY[op]
+    rng = np.random.default_rng(seed)
+    arrays = [draw(rng, shapes.input_shapes[0], "n") * 3, draw(rng, shapes.input_shapes[1], kind)]
+    ours = [ag.tensor(a, dtype="float64", requires_grad=True) for a in arrays]
+    out = fn(*ours)
+    assert out.shape == shapes.result_shape
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    expected = torch_fn(*theirs)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    assert ag.gradcheck(fn, ours, seed=seed)
+    assert ag.gradgradcheck(fn, ours, seed=seed)
+
+
+UNARY = [
+    "tan", "atan", "sinh", "cosh", "asinh", "exp2", "expm1", "erf", "floor", "ceil", "round", "trunc", "sign",
+    "gelu", "silu", "mish", "selu", "celu", "relu6", "hardtanh", "hardsigmoid", "hardswish", "logsigmoid",
+    "softsign",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0, 3), (1,), (1, 1), ()], ids=str)
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_ops_on_empty_size1_and_0d_tensors_match_torch(name, shape):
+    values = np.random.default_rng(1).standard_normal(shape)
+    x = ag.tensor(values, dtype="float64", requires_grad=True)
+    t = torch.tensor(values, requires_grad=True)
+    ours = getattr(F, name)(x)
+    theirs = getattr(torch, name)(t) if hasattr(torch, name) else getattr(torch.nn.functional, name)(t)
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    ours.sum().backward()
+    theirs.sum().backward()
+    rtol = 1e-7 if name == "hardsigmoid" else 1e-10  # PyTorch's slope is 1/6 rounded to float32
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: t.cumsum(1),
+        lambda t: t.cumprod(0),
+        lambda t: t.logcumsumexp(1),
+        lambda t: t.prod(1),
+        lambda t: t.flip(0),
+        lambda t: t.roll(1, 1),
+        lambda t: t.repeat(2, 1),
+        lambda t: t.tril(),
+        lambda t: t.sort(0).values,
+        lambda t: t.gather(1, t.detach().argsort(1)),
+        lambda t: t.movedim(0, 1),
+        lambda t: t.diagonal(),
+    ],
+    ids=[
+        "cumsum",
+        "cumprod",
+        "logcumsumexp",
+        "prod",
+        "flip",
+        "roll",
+        "repeat",
+        "tril",
+        "sort",
+        "gather",
+        "movedim",
+        "diagonal",
+    ],
+)
+def test_shape_ops_on_an_empty_axis_match_torch(call):
+    values = np.zeros((0, 3))
+    x, t = ag.tensor(values, dtype="float64", requires_grad=True), torch.tensor(values, requires_grad=True)
+    ours, theirs = call(x), call(t)
+    assert ours.shape == tuple(theirs.shape)
+    ours.sum().backward()
+    theirs.sum().backward()
+    assert x.grad.shape == (0, 3) and tuple(t.grad.shape) == (0, 3)
 
 
 # ---------------------------------------------------------------- (values, indices) results
