@@ -345,3 +345,59 @@ def test_truncated_bptt_cuts_exactly_at_detach():
     _, h1 = rnn(x1)  # without the cut, chunk 2's loss reaches chunk 1's steps: different gradients
     full = grads_after((rnn(x2, h1)[0] ** 2).sum())
     assert not np.allclose(full["weight_hh_l0"], truncated["weight_hh_l0"])
+
+
+# ---------------------------------------------------------------- on the (simulated) GPU
+
+
+@pytest.fixture
+def fake_cuda():
+    """``cupy`` replaced by tests/fake_cupy.py (NumPy-backed device arrays), as in test_fake_cuda.py."""
+    import fake_cupy
+
+    from autograd import backend as backend_mod
+
+    undo = fake_cupy.install()
+    saved = backend_mod._cuda
+    backend_mod._cuda = None
+    try:
+        yield
+    finally:
+        backend_mod._cuda = saved
+        undo()
+
+
+@pytest.mark.parametrize("cls_name", LAYERS)
+def test_embedding_and_layer_on_cuda_match_cpu(fake_cuda, cls_name):
+    ag.manual_seed(0)
+    emb, rnn = nn.Embedding(7, 3).double(), getattr(nn, cls_name)(3, 4, num_layers=2, batch_first=True).double()
+    idx = np.array([[1, 2, 2, 6], [0, 5, 5, 3]])
+    results = []
+    for device in ("cpu", "cuda"):
+        emb.to(device)
+        rnn.to(device)
+        emb.zero_grad()
+        rnn.zero_grad()
+        out, _ = rnn(emb(ag.tensor(idx)))  # the indices stay on the CPU: Embedding sends them along
+        assert out.device == device
+        (out * out).sum().backward()
+        grads = [p.grad.backend.to_numpy(p.grad.data) for p in [*emb.parameters(), *rnn.parameters()]]
+        results.append((out.backend.to_numpy(out.data), grads))
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=1e-12)
+    for g_gpu, g_cpu in zip(results[1][1], results[0][1]):
+        np.testing.assert_allclose(g_gpu, g_cpu, rtol=1e-12, atol=1e-14)
+
+
+def test_embedding_empty_and_scalar_indices_match_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _pair("Embedding", torch, "torch->ours", num_embeddings=5, embedding_dim=2)
+    for idx in (np.zeros((0,), dtype=np.int64), np.array(3), np.zeros((2, 0), dtype=np.int64)):
+        out_a, out_t = ours(ag.tensor(idx)), theirs(torch.tensor(idx))
+        assert out_a.shape == tuple(out_t.shape)
+        _close(out_a.numpy(), out_t.detach().numpy(), "output")
+        g = _rand(*out_t.shape, seed=40)
+        ours.zero_grad()
+        theirs.zero_grad()
+        out_a.backward(ag.tensor(g))
+        out_t.backward(torch.tensor(g))
+        _close(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), "weight gradient")

@@ -62,4 +62,6 @@ def embedding(input, weight, padding_idx=None):
     check_indices(input.data, weight.shape[0], "embedding")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
+    if input._backend is not weight._backend:  # token numbers usually come from the CPU: send them along
+        input = input.to(weight.device)
     return Embedding.apply(weight, indices=input.data, padding_idx=padding_idx)
