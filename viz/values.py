@@ -42,6 +42,8 @@ def array_lines(a, small=SMALL):
         return [f"{a.size} values"]
     if a.ndim == 0:
         return [number(a.item())]
+    if a.size == 0:  # an empty axis: nothing to write
+        return ["[] (empty)"]
     if a.ndim == 1:
         return [_row(a)]
     if a.ndim == 2:
