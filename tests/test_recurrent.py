@@ -159,7 +159,8 @@ CELLS = [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("GRUCell", {})
 @pytest.mark.parametrize("batched", [True, False])
 def test_cell_matches_torch(cls_name, extra, with_state, batched):
     torch = pytest.importorskip("torch")
-    ours, theirs = _pair(cls_name, torch, "ours->torch", input_size=3, hidden_size=4, **extra)
+    direction = "ours->torch" if with_state else "torch->ours"
+    ours, theirs = _pair(cls_name, torch, direction, input_size=3, hidden_size=4, **extra)
     x = _rand(*((2, 3) if batched else (3,)), seed=5)
     xa, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     lstm = cls_name == "LSTMCell"
