@@ -332,7 +332,7 @@ def _legend(kind, view):
         (sw("#ffffff", "#ff8c00"), "paths from the selected node to the loss"),
     ]
     if any(tn.role == "constant" for tn in view.tensors):
-        items.insert(4, (sw(ROLE_COLORS["constant"], "#ffffff"), "a bare number: a constant from Python"))
+        items.insert(4, (sw(ROLE_COLORS["constant"], "#bbbbbb"), "a bare number: a constant from Python"))
     return '<div class="tg-legend">' + "".join(f"<span>{s}{html.escape(t)}</span>" for s, t in items) + "</div>"
 
 

@@ -26,7 +26,11 @@ function tgStepper(root, data) {
     var current = state.k > 0 ? L.steps[state.k - 1].cur : [];
     var s = svg();
     if (s) {
-      var pending = function (key) { return L.will.indexOf(key) >= 0 && !done[key]; };
+      if (!L.willSet) { // the keys some step will mark done: before that step they are greyed
+        L.willSet = {};
+        L.will.forEach(function (key) { L.willSet[key] = true; });
+      }
+      var pending = function (key) { return !!L.willSet[key] && !done[key]; };
       s.querySelectorAll('g.node[data-key]').forEach(function (g) {
         key = g.getAttribute('data-key');
         g.classList.toggle('tg-pending', pending(key));
