@@ -79,7 +79,7 @@ def one(id, fn, torch_fn, shape, kind="n", gradcheck=True):
 
 def _sdpa(**kw):
     def ours(q, k, v):
-        return F.scaled_dot_product_attention(q, k, v, **_mask(kw, ag))
+        return F.scaled_dot_product_attention(q, k, v, **_mask(kw, ag, q.device))
 
     def theirs(q, k, v):
         masked = _mask(kw, _torch())
@@ -96,12 +96,11 @@ _BOOL_MASK = np.array(
 _FLOAT_MASK = np.random.default_rng(5).standard_normal((3, 5))
 
 
-def _mask(kw, lib):
+def _mask(kw, lib, device=None):
     kw = dict(kw)
-    if kw.get("attn_mask") == "bool":
-        kw["attn_mask"] = ag.tensor(_BOOL_MASK) if lib is ag else lib.from_numpy(_BOOL_MASK)
-    elif kw.get("attn_mask") == "float":
-        kw["attn_mask"] = ag.tensor(_FLOAT_MASK) if lib is ag else lib.from_numpy(_FLOAT_MASK)
+    mask = {"bool": _BOOL_MASK, "float": _FLOAT_MASK}.get(kw.get("attn_mask"))
+    if mask is not None:
+        kw["attn_mask"] = ag.tensor(mask, device=device) if lib is ag else lib.from_numpy(mask)
     return kw
 
 
@@ -109,7 +108,8 @@ def _batch_norm(training):
     """batch_norm with running statistics made fresh per call (the update is checked separately)."""
 
     def ours(x, w, b):
-        mean, var = ag.tensor(np.linspace(-1, 1, 3), dtype=x.dtype), ag.tensor(np.linspace(0.5, 2, 3), dtype=x.dtype)
+        mean = ag.tensor(np.linspace(-1, 1, 3), dtype=x.dtype, device=x.device)
+        var = ag.tensor(np.linspace(0.5, 2, 3), dtype=x.dtype, device=x.device)
         return F.batch_norm(x, mean, var, w, b, training=training)
 
     def theirs(x, w, b):
@@ -465,3 +465,43 @@ def test_numpy_style_pad_still_works():
     x = ag.tensor(np.arange(6.0).reshape(2, 3))
     np.testing.assert_array_equal(F.pad(x, ((0, 1), (2, 0))).numpy(), np.pad(x.numpy(), ((0, 1), (2, 0))))
     np.testing.assert_array_equal(F.pad(x, (2, 0, 0, 1)).numpy(), np.pad(x.numpy(), ((0, 1), (2, 0))))
+
+
+# ------------------------------------------------------------------ the same ops on the simulated GPU
+
+
+@pytest.fixture
+def fake_cuda():
+    """``cupy`` replaced by tests/fake_cupy.py (NumPy-backed device arrays that count host copies)."""
+    import fake_cupy
+
+    from autograd import backend as backend_mod
+
+    undo = fake_cupy.install()
+    saved, backend_mod._cuda = backend_mod._cuda, None
+    try:
+        yield fake_cupy.counters
+    finally:
+        backend_mod._cuda = saved
+        undo()
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_op_on_cuda_matches_cpu_without_host_copies(fake_cuda, case):
+    arrays = case.arrays(seed=4)
+    cpu = [ag.tensor(a, requires_grad=True) for a in arrays]
+    gpu = [ag.tensor(a, device="cuda", requires_grad=True) for a in arrays]
+    out_cpu = case.fn(*cpu)
+    upstream = np.random.default_rng(1).standard_normal(out_cpu.shape)
+    out_cpu.backward(ag.tensor(upstream))
+    upstream = ag.tensor(upstream, device="cuda")
+    cuda = ag.get_backend("cuda")
+    before = cuda.device_to_host_copies + fake_cuda.device_to_host
+    out_gpu = case.fn(*gpu)
+    out_gpu.backward(upstream)
+    assert cuda.device_to_host_copies + fake_cuda.device_to_host == before, fake_cuda.implicit_sites
+    assert fake_cuda.numpy_calls == [] and fake_cuda.host_syncs == []
+    assert out_gpu.device == "cuda"
+    np.testing.assert_allclose(cuda.to_numpy(out_gpu.data), out_cpu.numpy(), rtol=1e-12, atol=1e-12)
+    for t_cpu, t_gpu in zip(cpu, gpu):
+        np.testing.assert_allclose(cuda.to_numpy(t_gpu.grad.data), t_cpu.grad.numpy(), rtol=1e-12, atol=1e-12)
