@@ -71,7 +71,7 @@ def plot_fits(x, y, fits, save):
     ax.plot(x[OUTLIER_INDEX], y[OUTLIER_INDEX], "o", ms=12, mfc="none", mec="crimson", label="outlier")
     ax.plot(xs, SLOPE * xs + INTERCEPT, ":", color="grey", label="clean line y = 2x + 1")
     for (name, (a, b)), color in zip(fits.items(), ["darkorange", "royalblue"]):
-        ax.plot(xs, a * xs + b, color=color, label=f"{name} fit: y = {a:.2f}x + {b:.2f}")
+        ax.plot(xs, a * xs + b, color=color, label=f"{name} fit: y = {a:.2f}x {b:+.2f}")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.set_title("L2 overemphasizes outliers")

@@ -117,6 +117,8 @@ def plot_before_after(batch, y, save):
     axes[1].set_title("after BatchNorm1d: gamma * x_hat + beta")
     for ax in axes:
         ax.set_yticks(range(batch.shape[1]))
+        ax.set_ylabel("feature")
+        ax.set_xlabel("value")
         ax.legend(fontsize=8)
     return plots.finish(fig, save)
 

@@ -160,7 +160,8 @@ def plot_c3(save):
     for ax, (title, a) in zip(axes, panels):
         ax.imshow(a, cmap="Blues")
         for (i, j), v in np.ndenumerate(a):
-            ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8)
+            dark = v > (a.min() + a.max()) / 2  # white digits on dark cells, black on light ones
+            ax.text(j, i, f"{v:g}", ha="center", va="center", fontsize=8, color="white" if dark else "black")
         ax.set_title(title, fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -78,7 +78,7 @@ def plot_pooling(save):
     for ax, a, title in ((axes[0], fmap, "feature map 5x5"), (axes[1], pooled, "max pooled 3x3 (ceil mode)")):
         ax.imshow(a, cmap="Oranges", vmin=0, vmax=4)
         for (i, j), v in np.ndenumerate(a):
-            ax.text(j, i, f"{v:g}", ha="center", va="center")
+            ax.text(j, i, f"{v:g}", ha="center", va="center", color="white" if v > 2 else "black")
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -50,6 +50,7 @@ def plot_curves(curves, save):
         ax.plot(range(1, len(losses) + 1), losses, marker="o")
         ax.set_title(f"{name} (lr {OPTIMIZERS[name][1]:g})")
         ax.set_xlabel("epoch")
+        ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("training loss (cross-entropy)")
     return plots.finish(fig, save)

@@ -18,6 +18,7 @@ import numpy as np
 try:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 except ImportError as e:  # the optional extra is missing
     raise ImportError("viz.plots needs matplotlib: pip install matplotlib (or pip install -e '.[plot]')") from e
 
@@ -94,6 +95,7 @@ def plot_history(history, save=None):
             ax.plot(epochs, logs[f"val_{key}"], marker="o", label="validation")
         ax.set_title(title)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         ax.set_ylabel(key)
         ax.grid(alpha=0.3)
         ax.legend()
