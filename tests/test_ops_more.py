@@ -72,6 +72,46 @@ def test_every_op_gives_the_same_on_cuda_as_on_the_cpu(case):
         np.testing.assert_allclose(ours_gpu, ours_cpu, rtol=1e-9, atol=1e-12)
 
 
+# ops whose output size depends on the values: the GPU must report it (PyTorch's too)
+_SIZE_FROM_DATA = {"masked_select", "masked_select_bcast"}
+
+
+@pytest.fixture
+def fake_cuda():
+    """tests/fake_cupy.py as ``cupy``: device arrays that count every copy to the host."""
+    import fake_cupy
+
+    from autograd import backend as backend_mod
+
+    undo = fake_cupy.install()
+    saved, backend_mod._cuda = backend_mod._cuda, None
+    try:
+        yield fake_cupy.counters
+    finally:
+        backend_mod._cuda = saved
+        undo()
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_every_op_on_a_simulated_gpu_keeps_its_numbers_there(fake_cuda, case):
+    """Forward and backward on "cuda" copy nothing to the host, call no NumPy on device arrays, and
+    wait for the GPU only where the output size depends on the data."""
+    arrays = case.arrays(seed=3)
+    inputs = [ag.tensor(a, device="cuda", requires_grad=True) for a in arrays]
+    cuda = inputs[0].backend
+    out = case.fn(*inputs)
+    upstream = ag.tensor(np.random.default_rng(1).standard_normal(out.shape), device="cuda")
+    before = cuda.device_to_host_copies + fake_cuda.device_to_host
+    fake_cuda.numpy_calls.clear()
+    fake_cuda.host_syncs.clear()
+    out = case.fn(*inputs)
+    out.backward(upstream)
+    assert cuda.device_to_host_copies + fake_cuda.device_to_host == before, fake_cuda.implicit_sites
+    assert fake_cuda.numpy_calls == [], "NumPy called on device arrays instead of backend.xp"
+    assert case.id in _SIZE_FROM_DATA or fake_cuda.host_syncs == []
+    assert all(x.grad.device == "cuda" for x in inputs)
+
+
 # ---------------------------------------------------------------- broadcasting, size-1 and empty axes
 
 BINARY = {

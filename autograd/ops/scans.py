@@ -6,7 +6,7 @@ later output: dL/dx_i = sum_{j >= i} dL/dy_j * dy_j/dx_i. For cumsum that is a
 running total taken backwards (a reversed cumsum).
 
 Products need care at zeros: y / x_i ("the product without x_i") is 0/0 there,
-so where an input is 0 the backward multiplies the other factors instead.
+so the backward multiplies the other factors instead of dividing.
 """
 
 from collections import namedtuple
@@ -14,6 +14,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..function import Function
+from ..grad_mode import is_grad_enabled
 from ._util import check_axis, constant, kept_shape
 from .elementwise import where
 from .indexing import GetItem, cat
@@ -49,7 +50,7 @@ class CumSum(Function):
 
 
 class CumProd(Function):
-    """y_j = prod_{i <= j} a_i  ->  dL/da_i = sum_{j >= i} dL/dy_j * prod_{k <= j, k != i} a_k   (= reversed cumsum(dL/dy * y) / a_i when no a is 0)"""
+    """y_j = prod_{i <= j} a_i  ->  dL/da_i = sum_{j >= i} dL/dy_j * prod_{k <= j, k != i} a_k"""
 
     name = "cumprod"
     saves_output = True
@@ -60,25 +61,53 @@ class CumProd(Function):
 
     def backward(self, grad):
         a = self.inputs[0]
-        if not (a.data == 0).any():
-            return reverse_cumsum(grad * self.output(), self.dim) / a
-        return _cumprod_grad_with_zeros(a, grad, self.dim)
+        if a.shape[self.dim] == 0:
+            return grad
+        if is_grad_enabled():  # recording for a second derivative: the form whose own derivative is exact too
+            return _cumprod_grad_table(a, grad, self.dim)
+        return _cumprod_grad(a, self.output(), grad, self.dim)
 
     def describe(self):
         return {"dim": self.dim}
 
 
-def _cumprod_grad_with_zeros(a, grad, dim):
-    """sum_{j >= i} g_j * prod_{k <= j, k != i} a_k, without dividing: an n x n table per row.
+def _cumprod_grad(a, y, grad, dim):
+    """sum_{j >= i} g_j * prod_{k <= j, k != i} a_k along ``dim``, exact where some a_k = 0 (as PyTorch).
+
+    Let z be the first zero of a row (z = n if there is none). Then:
+
+    * i < z: a_i != 0 and y_j = 0 from z on, so the sum is reversed_cumsum(g * y)_i / a_i;
+    * i = z: the products skip a_z: with q = cumprod(a with a_z replaced by 1), the sum is
+      reversed_cumsum(g * q)_z;
+    * i > z: every product contains a_z = 0, so the gradient is 0.
+
+    Masks, not branches: the same ops run whatever the data, and nothing is read back
+    from a GPU. Its value is exact; its own derivative is not where some a_k = 0 (the
+    0 for i > z hides a slope in a_z), so a backward that records a graph uses
+    ``_cumprod_grad_table`` instead, as PyTorch does.
+    """
+    xp = a.backend.xp
+    zero = a.data == 0
+    n = a.shape[dim]
+    positions = xp.arange(n).reshape((n,) + (1,) * (a.ndim - dim - 1))
+    first_zero = xp.where(zero.any(axis=dim, keepdims=True), zero.argmax(axis=dim, keepdims=True), n)
+    before, at = positions < first_zero, positions == first_zero
+    before_z = reverse_cumsum(grad * y, dim) / where(before, a, 1.0)
+    at_z = reverse_cumsum(grad * cumprod(where(at, 1.0, a), dim), dim)
+    return where(before, before_z, where(at, at_z, 0.0))
+
+
+def _cumprod_grad_table(a, grad, dim):
+    """sum_{j >= i} g_j * prod_{k <= j, k != i} a_k as one n x n table per row: exact to every order.
 
     Row i of the table is a with a_i replaced by 1; its cumprod gives every
-    prod_{k <= j, k != i} a_k at once. O(n^2) memory, used only when some a_i is 0.
+    prod_{k <= j, k != i} a_k at once, a polynomial in the a_k, so differentiating it
+    again is exact even at zeros. O(n^2) memory: used only to record second derivatives.
     """
     a_last, g_last = a.swapaxes(dim, -1), grad.swapaxes(dim, -1)
     n = a_last.shape[-1]
     xp = a.backend.xp
-    eye = xp.eye(n, dtype=bool)
-    table = where(eye, 1.0, a_last.unsqueeze(-2).broadcast_to(a_last.shape[:-1] + (n, n)))
+    table = where(xp.eye(n, dtype=bool), 1.0, a_last.unsqueeze(-2).broadcast_to(a_last.shape[:-1] + (n, n)))
     later = constant(xp.triu(xp.ones((n, n), dtype=a.dtype)), a)  # j >= i
     out = (cumprod(table, -1) * g_last.unsqueeze(-2) * later).sum(axis=-1)
     return out.swapaxes(dim, -1)
@@ -110,7 +139,7 @@ class LogCumSumExp(Function):
 
 
 class Prod(Function):
-    """y = prod_i a_i  ->  dL/da_i = dL/dy * prod_{k != i} a_k   (= dL/dy * y / a_i when no a is 0)"""
+    """y = prod_i a_i  ->  dL/da_i = dL/dy * prod_{k != i} a_k   (not y / a_i: that is 0/0 where a_i = 0)"""
 
     name = "prod"
     saves_output = True
@@ -121,12 +150,9 @@ class Prod(Function):
 
     def backward(self, grad):
         a = self.inputs[0]
-        shape = kept_shape(self.in_shape, None if self.dim is None else (self.dim,))
-        g = grad.reshape(shape)
-        if not (a.data == 0).any():
-            return g * self.output().reshape(shape) / a
+        g = grad.reshape(kept_shape(self.in_shape, None if self.dim is None else (self.dim,)))
         if self.dim is None:
-            return (g * _others_product(a.reshape(-1), 0).reshape(self.in_shape)).reshape(self.in_shape)
+            return g * _others_product(a.reshape(-1), 0).reshape(self.in_shape)
         return g * _others_product(a, self.dim)
 
     def describe(self):
@@ -135,6 +161,8 @@ class Prod(Function):
 
 def _others_product(a, dim):
     """prod_{k != i} a_k along ``dim``, for every i, without dividing: (product before i) * (product after i)."""
+    if a.shape[dim] == 0:  # no factors, no gradients
+        return a * 0.0
     one = constant(a.backend.xp.ones(kept_shape(a.shape, (dim,)), dtype=a.dtype), a)
     head = (slice(None),) * dim
     before = cat([one, cumprod(a, dim)[head + (slice(None, -1),)]], dim=dim)
@@ -176,12 +204,11 @@ def _running_extreme(input, dim, op, accumulate, result):
     if input.ndim == 0:
         return result(input * 1, constant(input.backend.xp.zeros((), dtype=np.int64), input))
     dim = check_axis(dim, input.ndim, op)
-    x = input.numpy() if input.device != "cpu" else input.data
-    running = accumulate(x, axis=dim)
-    positions = np.arange(x.shape[dim]).reshape((-1,) + (1,) * (x.ndim - dim - 1))
+    xp, x = input.backend.xp, input.data
+    running = getattr(xp, accumulate).accumulate(x, axis=dim)
+    positions = xp.arange(x.shape[dim]).reshape((-1,) + (1,) * (x.ndim - dim - 1))
     # the index of the running extreme: the latest position whose value equals it (ties: the latest, as PyTorch)
-    indices = np.maximum.accumulate(np.where(x == running, positions, 0), axis=dim).astype(np.int64)
-    indices = input.backend.xp.asarray(indices)
+    indices = xp.maximum.accumulate(xp.where(x == running, positions, 0), axis=dim).astype(np.int64)
     return result(gather(input, dim, indices), constant(indices, input))
 
 
@@ -190,12 +217,12 @@ def cummax(input, dim):
 
     values = gather(x, dim, indices), so each value's gradient goes to the element it came from.
     """
-    return _running_extreme(input, dim, "cummax", np.maximum.accumulate, cummax_result)
+    return _running_extreme(input, dim, "cummax", "maximum", cummax_result)
 
 
 def cummin(input, dim):
     """Running minimum along ``dim`` and where it was found: ``(values, indices)``."""
-    return _running_extreme(input, dim, "cummin", np.minimum.accumulate, cummin_result)
+    return _running_extreme(input, dim, "cummin", "minimum", cummin_result)
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
