@@ -69,9 +69,10 @@ def test_one_layout_per_level_and_steps_are_data(tmp_path):
     assert not re.search(r"""(src|href)=["']?(https?:|//)""", text)  # nothing fetched from anywhere
     assert not re.search(r'\sid="', text)  # no global ids: several steppers can share a document
     assert (tmp_path / "graph.dot").is_file() and (tmp_path / "graph.svg").is_file()
-    # the layer-level panel names the layer and shows its parameters' gradients
-    layer_panel = data["panels"][levels["layers"]["steps"][1]["p"]]
-    assert "Layer 2: Linear(16 -&gt; 3)" in layer_panel and "to the parameter 2.weight: dL/d2.weight = " in layer_panel
+    # a layer's step names the layer and says what it sent where; a one-op layer's step is its op's step
+    loss_layer, linear = (data["panels"][levels["layers"]["steps"][k]["p"]] for k in (0, 1))
+    assert "Layer CrossEntropyLoss" in loss_layer and "to the input 2.out: dL/d2.out = " in loss_layer
+    assert "Layer 2: Linear(16 -&gt; 3)" in linear and "rule: y = a @ b^T + c" in linear and "agree" in linear
     assert data["tensors"]["T1"]["name"] == "x" and data["tensors"]["T1"]["vmap"]["maps"][0]["h"] == 8
 
 
@@ -111,6 +112,18 @@ def test_beyond_the_picture_limit_layers_only_or_a_refusal_before_any_backward(t
     with pytest.raises(ValueError, match="5 op nodes.*more than the 3 a picture can show.*collapse=True"):
         viz.render_backprop(iris_loss(), tmp_path / "b")
     assert ran == []  # refused before the backward pass
+
+
+@needs_dot
+def test_many_one_op_layers_open_only_where_asked(tmp_path):
+    x = ag.tensor(np.ones((2, 4), dtype="float32"), name="x")
+    model = nn.Sequential(*[m for _ in range(10) for m in (nn.Linear(4, 4), nn.Tanh())])  # 20 one-op layers
+    steps = viz.backprop_steps(model(x).sum())
+    (data,) = page_data(page.backprop_page(steps, tmp_path / "a.html").read_text())
+    assert [lv["id"] for lv in data["levels"]] == ["ops", "layers"]  # each layer's step shows its op already
+    (data,) = page_data(page.backprop_page(steps, tmp_path / "b.html", level="6").read_text())
+    assert [lv["id"] for lv in data["levels"]] == ["ops", "layers", "layer:Sequential.6"]
+    assert data["levels"][data["start"]]["id"] == "layer:Sequential.6"
 
 
 def test_heat_maps_are_downsampled_and_per_channel():

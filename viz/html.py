@@ -103,7 +103,10 @@ def _backward_group_panel(steps):
         else:  # levels.layer_steps grouped these op steps differently: name them rather than guess
             lines = [f"op steps {events[0].source.index}-{events[-1].source.index} inside this layer"]
         hint = "<div class='tg-hint'>Click the layer's box to open it: each op with its local rule and numbers.</div>"
-        return panel(f"Layer {layer_label(steps.view, path, level.boxes[path])}", lines, hint)
+        title = f"Layer {layer_label(steps.view, path, level.boxes[path])}"
+        if len(events) == 1:  # a one-op layer: its op's step says it all (the rule, numbers and check)
+            return f"<h3>{html.escape(title)}</h3>" + events[0].panel
+        return panel(title, lines, hint)
 
     return group_panel
 
@@ -213,9 +216,13 @@ def _stepper(kind, view, events, group_panel, init, will, before, title, subtitl
     if level is None and collapse:
         level = expand[0] if expand else "layers"
     levels, start = S.make_levels(view, level)
-    has_dot = S.render_levels(view, levels, dot_options)
+    has_dot = S.render_levels(view, levels, dot_options, first=start)
     if not has_dot:  # a text stepper: the op steps, no pictures
         levels, start = [S.Level("ops", "all ops", {})], 0
+    else:  # layers left out for the page's size are not openable
+        start_id = levels[start].id
+        levels = [lv for lv in levels if lv.svg is not None]
+        start = [lv.id for lv in levels].index(start_id)
     panels, index = [], {}
 
     def panel_index(text):

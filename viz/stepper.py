@@ -26,6 +26,10 @@ from .render import DotNotFoundError, svg_text
 
 #: at most this many layers get a level of their own (one dot run each)
 OPENABLE_LAYERS = 60
+#: up to this many layers, every layer can be opened; above it, only layers of more than one op
+FEW_LAYERS = 12
+#: the pictures of one page: past this many bytes of SVG, no more layers get a level of their own
+SVG_BUDGET = 6_000_000
 #: at most about this many steps over all levels (each level stores its own steps)
 STEP_BUDGET = 200_000
 #: heat maps: 2-D arrays are averaged down to at most this many rows and columns
@@ -80,9 +84,11 @@ def make_levels(view, start=None, who="viz.render_backprop"):
         levels.append(Level("ops", "all ops", {}))
     if layers and drawn_size(view, True) <= OP_LIMIT:
         levels.append(Level("layers", "layers", layers, collapse=True))
-        # each level repeats the steps' data: keep levels x steps within STEP_BUDGET
+        # each level repeats the steps' data: keep levels x steps within STEP_BUDGET. A one-op layer's
+        # step already shows its op's rule, so on a network of many layers only larger layers open
         room = min(OPENABLE_LAYERS, max(0, STEP_BUDGET // max(1, n_ops) - 2))
-        openable = sorted(layers, key=lambda p: -len(layers[p]))[:room]
+        wanted = [p for p in layers if len(layers[p]) > 1 or len(layers) <= FEW_LAYERS or _names(p, start)]
+        openable = sorted(wanted, key=lambda p: -len(layers[p]))[:room]
         for path in layers:
             if path in openable and drawn_size(view, True, (path,)) <= OP_LIMIT:
                 boxes = {p: ops for p, ops in layers.items() if p != path}
@@ -103,6 +109,11 @@ def make_levels(view, start=None, who="viz.render_backprop"):
             return levels, k
     names = ", ".join(repr(lv.title.split(":")[0]) for lv in levels if lv.id.startswith("layer:"))
     raise ValueError(f"stepper: no level {start!r}; use 'ops', 'layers' or a layer's name ({names or 'none here'})")
+
+
+def _names(path, start):
+    """True when ``start`` (a level asked for by name) names the layer ``path``."""
+    return start is not None and str(start) in (".".join(path), ".".join(path[1:]), path[-1])
 
 
 def level_steps(level, events, group_panel):
@@ -176,21 +187,28 @@ def _px(length):
     return float(length)
 
 
-def render_levels(view, levels, dot_options, progress=sys.stderr):
+def render_levels(view, levels, dot_options, first=0, progress=sys.stderr):
     """Lay out each level once with ``dot`` (``level.svg``); returns False when ``dot`` is missing.
 
+    ``levels[first]`` (where the page opens) is laid out first. Once the pictures pass
+    ``SVG_BUDGET`` bytes, the remaining layers' levels are left out (``svg`` stays None).
     Where the layouts take longer than a few seconds, progress is written to ``progress``.
     """
-    started = time.perf_counter()
-    for k, level in enumerate(levels):
+    started, total = time.perf_counter(), 0
+    order = [first] + [k for k in range(len(levels)) if k != first]
+    for n, k in enumerate(order, start=1):
+        level = levels[k]
+        if total > SVG_BUDGET and level.id.startswith("layer:"):
+            continue
         picture = build_dot(view, collapse=level.collapse, expand=level.expand, **dot_options)
         try:
             level.svg = svg_text(picture)
         except DotNotFoundError:
             return False
+        total += len(level.svg)
         spent = time.perf_counter() - started
-        if spent > 3 and progress is not None and k + 1 < len(levels):
-            print(f"  stepper: laid out {k + 1} of {len(levels)} levels ({spent:.0f} s)", file=progress)
+        if spent > 3 and progress is not None and n < len(levels):
+            print(f"  stepper: laid out {n} of {len(levels)} levels ({spent:.0f} s)", file=progress)
     return True
 
 
