@@ -72,6 +72,41 @@ def test_every_op_gives_the_same_on_cuda_as_on_the_cpu(case):
         np.testing.assert_allclose(ours_gpu, ours_cpu, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_the_viewers_numerical_check_agrees_for_every_op(case):
+    import viz
+
+    xs = [ag.tensor(a, dtype="float64", requires_grad=True) for a in case.arrays(seed=2)]
+    out = case.fn(*xs)
+    weights = ag.tensor(np.random.default_rng(1).standard_normal(out.shape), dtype="float64")
+    checks = viz.backprop_steps((out * weights).sum()).check_all()
+    assert checks
+    bad = [c.text() for c in checks if c.agree is not True]
+    assert not bad, bad
+
+
+def test_every_new_op_states_its_chain_rule_for_the_viewer():
+    """Each op class's first docstring line is its rule, 'y = f(a)  ->  dL/da = ...', which viz shows."""
+    import importlib
+
+    from viz.rules import parse
+
+    modules = ["einsum", "exp_log", "gather", "hard_activations", "rearrange", "rounding", "scans"]
+    modules += ["smooth_activations", "trig"]
+    own = {
+        c
+        for name in modules
+        for c in vars(importlib.import_module(f"autograd.ops.{name}")).values()
+        if isinstance(c, type) and issubclass(c, ag.Function) and c.__module__ == f"autograd.ops.{name}"
+        and not c.__name__.startswith("_")  # a base class (_Step) has no op of its own
+    }  # fmt: skip
+    assert len(own) >= 40, sorted(c.__name__ for c in own)
+    for cls in own:
+        rule = parse(cls.__doc__.strip().splitlines()[0])
+        assert rule.forward and rule.parts, f"{cls.__name__}: no 'y = ...  ->  dL/da = ...' first line"
+        assert all(expr for _, expr in rule.parts)
+
+
 # ops whose output size depends on the values: the GPU must report it (PyTorch's too)
 _SIZE_FROM_DATA = {"masked_select", "masked_select_bcast"}
 
