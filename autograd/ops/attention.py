@@ -27,7 +27,9 @@ from .elementwise import where
 from .softmax import softmax
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+def scaled_dot_product_attention(
+    query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False
+):
     """softmax(Q K^T / sqrt(E) + mask) V, as ``torch.nn.functional.scaled_dot_product_attention``.
 
     ``query`` (..., L, E), ``key`` (..., S, E), ``value`` (..., S, Ev); leading
@@ -43,6 +45,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             f"{op}: query (..., L, E) {query.shape}, key (..., S, E) {key.shape} and value (..., S, Ev) "
             f"{value.shape} must agree on E (query and key) and S (key and value)"
         )
+    if enable_gqa:
+        raise ValueError(f"{op}: enable_gqa=True is not supported; repeat the key and value heads to the query's count")
     if is_causal and attn_mask is not None:
         raise ValueError(f"{op}: give attn_mask or is_causal=True, not both")
     scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale

@@ -70,7 +70,15 @@ def _along(x, axis, index):
     return x[(slice(None),) * axis + (index,)]
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None):
+def interpolate(
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
+):
     """Resize (N, C, L) or (N, C, H, W) inputs to ``size`` or by ``scale_factor``, as ``F.interpolate``.
 
     ``mode``: "nearest" (copy the nearest cell), "linear" (3-D input) or
@@ -84,6 +92,8 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             f"{op}: mode {mode!r} takes inputs with {' or '.join(map(str, MODES[mode]))} axes "
             f"((N, C, L) for linear, (N, C, H, W) for bilinear), got shape {input.shape}"
         )
+    if antialias:
+        raise ValueError(f"{op}: antialias=True is not supported; resize without it (the default)")
     if mode == "nearest" and align_corners is not None:
         raise ValueError(f"{op}: align_corners only applies to the linear modes, not {mode!r}")
     sizes, scales = _output_sizes(op, input, size, scale_factor)
