@@ -44,7 +44,9 @@ function tgStepper(root, data) {
         g.classList.toggle('tg-pending', pending(g.getAttribute('data-tail')) || pending(g.getAttribute('data-head')));
       });
     }
-    if (s && current.length) reveal(s.querySelector('g.node[data-key="' + current[0] + '"]'));
+    // bring this step's op into view (before the first step: where the pass starts, e.g. the loss)
+    var focus = current.length ? current[0] : L.init.done[0];
+    if (s && focus) reveal(s.querySelector('g.node[data-key="' + focus + '"]'));
     formula.innerHTML = state.k === 0 ? data.before : data.panels[L.steps[state.k - 1].p];
     formula.setAttribute('data-step', state.k);
     slider.max = n;
