@@ -356,6 +356,12 @@ def test_layers_open_and_close(browser, tmp_path):
 def test_clicking_a_tensor_opens_its_numbers_and_paths_to_the_loss(browser, tmp_path):
     open_page(browser, viz.render_backprop(digits_cnn_loss(), tmp_path / "cnn"))
     root = stepper(browser)
+    tip = browser.execute_script(
+        "return arguments[0].querySelector('.tg-level:not([hidden]) g[data-key=\"T2\"] a')"
+        ".getAttributeNS('http://www.w3.org/1999/xlink', 'title')",
+        root,
+    )
+    assert tip.startswith("0.weight: parameter, (16, 1, 3, 3) float32, value ")  # what hovering shows
     weight = root.find_element("css selector", '.tg-level:not([hidden]) g[data-key="T2"] polygon')  # 0.weight
     browser.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", weight)
     node = root.find_element("css selector", ".tg-node")

@@ -277,6 +277,13 @@ function tgStepper(root, data) {
     if (to !== undefined) goLevel(to); else select(key);
   });
 
+  // hovering a tensor names it and its numbers in the tooltip; clicking opens them all
+  root.querySelectorAll('g.node[data-key]').forEach(function (g) {
+    var t = data.tensors[g.getAttribute('data-key')], a = g.querySelector('a');
+    if (!t || !a) return;
+    var tip = t.name + ': ' + t.role + ', ' + t.shape + ' ' + t.dtype + ', value ' + t.value.min + ' .. ' + t.value.max;
+    a.setAttributeNS('http://www.w3.org/1999/xlink', 'title', tip + ' (click for its numbers)');
+  });
   levelDivs.forEach(function (d, j) { d.hidden = j !== state.level; });
   crumbs();
   fit();
