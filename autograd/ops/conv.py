@@ -154,11 +154,11 @@ def same_geometry(op, in_size, kernel, stride, dilation):
         raise ValueError(f"{op}: padding='same' needs stride 1 (as in PyTorch), got stride={stride}; "
                          f"give the padding as numbers instead")  # fmt: skip
     kernel, dilation = tuple(kernel), as_pair(dilation, f"{op}: dilation")
+    if min(dilation) < 1:
+        raise ValueError(f"{op}: dilation must be >= 1, got {dilation}")
     total = [d * (k - 1) for k, d in zip(kernel, dilation)]
     before = tuple(t // 2 for t in total)
     after = tuple(t - b for t, b in zip(total, before))
-    if min(dilation) < 1:
-        raise ValueError(f"{op}: dilation must be >= 1, got {dilation}")
     return Geometry(kernel, (1, 1), before, dilation, tuple(in_size), tuple(in_size), after)
 
 
