@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 from pathlib import Path
 
 from . import stepper as S
@@ -245,7 +246,7 @@ def _stepper(kind, view, events, group_panel, init, will, before, title, subtitl
         if lv.svg is not None:
             svg, entry["w"], entry["h"] = S.prepare_svg(lv.svg)
             if k == start:
-                first_svg = svg
+                first_svg = lv.svg  # dot's own SVG (with its fonts): the picture for viewers without JavaScript
             hidden = "" if k == start else " hidden"
             level_divs.append(f'<div class="tg-level" data-level="{k}"{hidden}>{svg}</div>')
         data_levels.append(entry)
@@ -445,7 +446,8 @@ class StepperDisplay:
         fragment, svg = self._stepper_fragment()
         bundle = {"text/html": fragment, "text/plain": self._stepper_text()}
         if svg is not None:
-            bundle["image/svg+xml"] = svg.replace("<svg ", '<svg width="100%" ', 1)
+            # as wide as the cell: the viewBox keeps the proportions
+            bundle["image/svg+xml"] = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg width="100%"', svg, count=1)
         return bundle
 
     def _stepper_text(self):

@@ -154,6 +154,7 @@ def prepare_svg(svg, row_prefixes=("value = ", "grad = ")):
         root.attrib.pop(attr, None)
     for el in root.iter():
         el.attrib.pop("id", None)
+        el.attrib.pop("font-family", None)  # the page's style sets dot's font (Helvetica) once
     for g in root.iter(q("g")):
         kind = g.get("class", "")
         title = g.find(q("title"))
