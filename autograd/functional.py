@@ -88,7 +88,7 @@ from .ops.shape import (
 )
 from .ops.smooth_activations import celu, gelu, logsigmoid, mish, normalize, selu, silu, softmin, softsign
 from .ops.softmax import log_softmax, softmax
-from .ops.sorting import argsort, max_dim, median, min_dim, sort, topk
+from .ops.sorting import argsort, median, sort, topk
 from .ops.torch_reductions import (
     amax,
     amin,
@@ -127,7 +127,7 @@ __all__ += [
     "expand", "expm1", "flip", "floor", "floor_divide", "fmod", "gather", "gelu", "hardsigmoid", "hardswish",
     "hardtanh", "index_select", "isclose", "isfinite", "isinf", "isnan", "lerp", "log1p", "log2", "log10",
     "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsigmoid",
-    "masked_fill", "masked_select", "max_dim", "median", "meshgrid", "min_dim", "mish", "movedim", "nonzero", "normalize", "one_hot",
+    "masked_fill", "masked_select", "median", "meshgrid", "mish", "movedim", "nonzero", "normalize", "one_hot",
     "prod", "relu6", "remainder", "repeat", "repeat_interleave", "roll", "round", "rrelu", "rsqrt", "scatter",
     "scatter_add", "selu", "silu", "sinh", "softmin", "softsign", "sort", "split", "std_mean", "tan", "topk",
     "tril", "triu", "trunc", "unbind", "unflatten", "var_mean",

@@ -145,6 +145,12 @@ class Tensor(_methods.TensorMethods):
         return F.swapaxes(self, -1, -2)
 
     def __len__(self):
+        """The size of the first axis, as in PyTorch (a 0-d tensor has none)."""
+        if self.data.ndim == 0:
+            raise TypeError(
+                f"len() of a 0-d tensor (the single number {self.item()!r}): it has no axis to count; "
+                f"use t.item() for its value, or t.numel() for its number of elements (1)"
+            )
         return len(self.data)
 
     # ------------------------------------------------------------ conversion
@@ -492,14 +498,10 @@ class Tensor(_methods.TensorMethods):
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """``x.max()``: the largest value (tied maxima share the gradient). ``x.max(dim)``: PyTorch's
         ``(values, indices)`` along one dim. ``x.max(axis=...)``: the largest values over any axes (as amax)."""
-        if isinstance(dim, int) and axis is None:
-            return F.max_dim(self, dim, keepdim if keepdims is None else keepdims)
         return F.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """``x.min()``: the smallest value. ``x.min(dim)``: ``(values, indices)``. ``x.min(axis=...)``: as amin."""
-        if isinstance(dim, int) and axis is None:
-            return F.min_dim(self, dim, keepdim if keepdims is None else keepdims)
         return F.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):

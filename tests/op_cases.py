@@ -175,7 +175,7 @@ CASES = [
     C("max_axis", lambda a: F.max(a, axis=1), lambda a: a.amax(1), ((3, 4),)),
     C("max_tuple_keep", lambda a: a.max((0, 2), keepdims=True), lambda a: a.amax((0, 2), True), ((2, 3, 4),)),
     C("min_all", lambda a: a.min(), lambda a: a.amin(), ((3, 4),)),
-    C("min_axis", lambda a: F.min(a, dim=0), lambda a: a.amin(0), ((3, 4),)),
+    C("min_axis", lambda a: F.min(a, axis=0), lambda a: a.amin(0), ((3, 4),)),
     C("sum_0d_dim0", lambda a: a.sum(0), lambda a: a.sum(0), ((),)),
     C("max_0d_dim_neg", lambda a: a.max(axis=-1), lambda a: a.amax(-1), ((),)),
     C("softmax_0d", lambda a: a.softmax(), lambda a: a.softmax(-1), ((),)),

@@ -72,8 +72,8 @@ REDUCTIONS = {
     "mean": F.mean,
     "var": F.var,
     "std": F.std,
-    "max": F.max,
-    "min": F.min,
+    "max": F.amax,  # F.max(x, 1) gives (values, indices), as torch.max
+    "min": F.amin,
     "logsumexp": F.logsumexp,
 }
 

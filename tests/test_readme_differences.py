@@ -41,18 +41,11 @@ def _variance_is_the_population_one():
     np.testing.assert_allclose(x.var(unbiased=True).item(), t.var().item())
 
 
-def _functional_max_is_amax():
-    out = F.max(ag.tensor(X), 1)
-    assert isinstance(out, ag.Tensor)
-    np.testing.assert_array_equal(out.numpy(), torch.amax(torch.tensor(X), 1).numpy())
-    values, indices = ag.tensor(X).max(1)
-    np.testing.assert_array_equal(indices.numpy(), torch.max(torch.tensor(X), 1).indices.numpy())
-
-
 def _max_axis_gives_values_and_shares_ties():
     x = ag.tensor(X, requires_grad=True)
     out = x.max(axis=1)
-    assert isinstance(out, ag.Tensor)
+    assert isinstance(out, ag.Tensor) and isinstance(F.max(x, axis=1), ag.Tensor)
+    assert x.max(1)._fields == F.max(x, 1)._fields == ("values", "indices")  # the PyTorch spellings
     out.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [[0, 0.5, 0.5], [1, 0, 0]])
     assert isinstance(torch.tensor(X).max(axis=1), tuple)  # PyTorch: (values, indices)
@@ -126,10 +119,39 @@ def _in_place_change_of_any_input_breaks_backward():
     ty.backward()  # PyTorch: fine
 
 
+def _pad_refuses_to_crop_and_takes_numpy_pairs():
+    x = ag.tensor(X)
+    with pytest.raises(ValueError, match=r"index instead"):
+        F.pad(x, (-1, -1))
+    assert tuple(torch.nn.functional.pad(torch.tensor(X), (-1, -1)).shape) == (2, 1)  # PyTorch crops
+    np.testing.assert_array_equal(F.pad(x, ((1, 0), (0, 2))).numpy(), np.pad(X, ((1, 0), (0, 2))))
+
+
+def _interpolate_has_three_modes():
+    x = ag.tensor(X[None, None])
+    for mode in ("bicubic", "area", "nearest-exact"):
+        torch.nn.functional.interpolate(torch.tensor(X[None, None]), scale_factor=2, mode=mode)  # PyTorch has them
+        with pytest.raises(ValueError, match=r"mode must be one of nearest, linear, bilinear"):
+            F.interpolate(x, scale_factor=2, mode=mode)
+    with pytest.raises(ValueError, match=r"antialias=True is not supported"):
+        F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True)
+
+
+def _attention_converts_a_float_mask():
+    q = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    mask = np.triu(np.full((2, 2), -1e9), 1)  # float64
+    out = F.scaled_dot_product_attention(ag.tensor(q), ag.tensor(q), ag.tensor(q), attn_mask=ag.tensor(mask))
+    assert out.dtype == np.float32
+    t = torch.tensor(q)
+    expected = torch.nn.functional.scaled_dot_product_attention(t, t, t, attn_mask=torch.tensor(mask).float())
+    np.testing.assert_allclose(out.numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.scaled_dot_product_attention(t, t, t, attn_mask=torch.tensor(mask))
+
+
 CHECKS = {
     "`x.var()`, `x.std()`, `torch.var_mean(x)` divide by n - 1": _variance_is_the_population_one,
-    "`torch.max(x, 1)` gives `(values, indices)`": _functional_max_is_amax,
-    "`x.max(dim=1)` and `x.max(axis=1)` both give `(values, indices)`": _max_axis_gives_values_and_shares_ties,
+    "`x.max(dim=1)`, `x.max(axis=1)` and `torch.max(x, axis=1)` give `(values, indices)`": _max_axis_gives_values_and_shares_ties,
     "`x.size()` is a `torch.Size`": _size_is_a_plain_tuple,
     "`x // y` has no gradient (backward raises)": _floor_divide_has_a_zero_gradient,
     "`F.softmax(x)`, `F.softmin(x)` without `dim` guess one (with a warning)": _softmax_without_dim_uses_the_last,
@@ -140,6 +162,13 @@ CHECKS = {
         _in_place_change_of_any_input_breaks_backward
     ),
     "`torch.manual_seed(0)` draws PyTorch's numbers": _seeds_repeat_but_draw_other_numbers,
+    "`F.pad(x, (-1, -1))` crops": _pad_refuses_to_crop_and_takes_numpy_pairs,
+    "`F.interpolate` also has `bicubic`, `trilinear`, `area`, `nearest-exact` and `antialias=True`": (
+        _interpolate_has_three_modes
+    ),
+    "`F.scaled_dot_product_attention` refuses a float `attn_mask` whose dtype is not the query's": (
+        _attention_converts_a_float_mask
+    ),
 }
 
 

@@ -4,10 +4,14 @@
 ``axis=`` and ``keepdims=`` stay accepted. Each function only translates its
 arguments and calls the op in ``reductions.py``, where the forward and backward
 live; ``amax``/``amin`` are PyTorch's names for ``max``/``min`` over dims (tied
-maxima share the gradient equally).
+maxima share the gradient equally), and ``max(x, dim)``/``min(x, dim)`` give
+``(values, indices)`` as ``torch.max``/``torch.min`` do.
 """
 
+import numpy as np
+
 from . import reductions as _r
+from .sorting import max_dim, min_dim
 
 
 def _keep(keepdim, keepdims):
@@ -58,15 +62,18 @@ def std_mean(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axi
 
 
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """The largest value over ``dim`` (any dims) as a tensor; tied maxima share the gradient equally.
-
-    This is ``torch.amax``. For PyTorch's ``(values, indices)`` over one dim, use ``x.max(dim)``.
-    """
+    """As ``torch.max``: ``max(x)`` the largest value (tied maxima share the gradient equally);
+    ``max(x, 1)`` (one int dim) PyTorch's ``(values, indices)`` along it, each value's gradient
+    going to its index. NumPy's ``axis=`` (any dims) gives the values only, as ``amax``."""
+    if axis is None and isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
+        return max_dim(input, dim, _keep(keepdim, keepdims))
     return _r.max(input, axis, _keep(keepdim, keepdims), dim=dim)
 
 
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """The smallest value over ``dim`` as a tensor (``torch.amin``); for ``(values, indices)`` use ``x.min(dim)``."""
+    """As ``torch.min``: the smallest value, or ``(values, indices)`` along one int ``dim``; ``axis=`` as ``amin``."""
+    if axis is None and isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
+        return min_dim(input, dim, _keep(keepdim, keepdims))
     return _r.min(input, axis, _keep(keepdim, keepdims), dim=dim)
 
 
