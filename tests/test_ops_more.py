@@ -476,6 +476,20 @@ def test_nonzero_one_hot_masked_and_where_with_numbers():
     assert F.where(np.array([True, False]), 2.0, ag.tensor([5.0], dtype="float64")).dtype == np.float64
 
 
+def test_torch_spellings_max_of_two_tensors_and_where_of_a_condition():
+    a, b = np.array([1.0, 5.0, 2.0]), np.array([3.0, 2.0, 2.0])
+    x, y = ag.tensor(a, requires_grad=True), ag.tensor(b, requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    (F.max(x, y) + 2 * x.min(y)).sum().backward()
+    (torch.max(tx, ty) + 2 * tx.min(ty)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+    np.testing.assert_allclose(y.grad.numpy(), ty.grad.numpy())
+    (rows,) = F.where(ag.tensor(a) > 1.5)
+    np.testing.assert_array_equal(rows.numpy(), torch.where(torch.tensor(a) > 1.5)[0].numpy())
+    with pytest.raises(TypeError, match="give both values"):
+        F.where(ag.tensor(a) > 1, 1.0)
+
+
 # ---------------------------------------------------------------- tensor basics
 
 

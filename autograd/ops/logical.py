@@ -100,13 +100,22 @@ def all(input, dim=None, keepdim=False, *, axis=None):
     return _truth("all", input, dim, keepdim, axis)
 
 
-def where(condition, input, other):
+def where(condition, input=None, other=None):
     """``input`` where ``condition`` holds, ``other`` elsewhere (broadcasting); either may be a number.
 
     dL/dinput = dL/dy where the condition holds, dL/dother = dL/dy elsewhere (the condition
     carries no gradient). With two numbers the result is made on the condition's device, with
-    PyTorch's dtype: int64 for ints, the default float for floats.
+    PyTorch's dtype: int64 for ints, the default float for floats. ``where(condition)`` alone
+    is ``nonzero(condition, as_tuple=True)``, as in PyTorch.
     """
+    if input is None and other is None:
+        from .gather import nonzero
+
+        if not isinstance(condition, Tensor):
+            raise TypeError(f"where(condition): condition must be a Tensor, got {type(condition).__name__}")
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where: give both values, where(condition, input, other), or only the condition")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         from ..factories import fill_dtype
 

@@ -10,7 +10,9 @@ maxima share the gradient equally), and ``max(x, dim)``/``min(x, dim)`` give
 
 import numpy as np
 
+from ..tensor import Tensor
 from . import reductions as _r
+from .elementwise import maximum, minimum
 from .sorting import max_dim, min_dim
 
 
@@ -64,14 +66,20 @@ def std_mean(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axi
 def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """As ``torch.max``: ``max(x)`` the largest value (tied maxima share the gradient equally);
     ``max(x, 1)`` (one int dim) PyTorch's ``(values, indices)`` along it, each value's gradient
-    going to its index. NumPy's ``axis=`` (any dims) gives the values only, as ``amax``."""
+    going to its index. NumPy's ``axis=`` (any dims) gives the values only, as ``amax``.
+    ``max(a, b)`` with two tensors is the elementwise ``maximum``, as in PyTorch."""
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
     if axis is None and isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
         return max_dim(input, dim, _keep(keepdim, keepdims))
     return _r.max(input, axis, _keep(keepdim, keepdims), dim=dim)
 
 
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """As ``torch.min``: the smallest value, or ``(values, indices)`` along one int ``dim``; ``axis=`` as ``amin``."""
+    """As ``torch.min``: the smallest value, or ``(values, indices)`` along one int ``dim``; ``axis=`` as ``amin``;
+    ``min(a, b)`` with two tensors is the elementwise ``minimum``."""
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
     if axis is None and isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
         return min_dim(input, dim, _keep(keepdim, keepdims))
     return _r.min(input, axis, _keep(keepdim, keepdims), dim=dim)
