@@ -505,3 +505,31 @@ def test_op_on_cuda_matches_cpu_without_host_copies(fake_cuda, case):
     np.testing.assert_allclose(cuda.to_numpy(out_gpu.data), out_cpu.numpy(), rtol=1e-12, atol=1e-12)
     for t_cpu, t_gpu in zip(cpu, gpu):
         np.testing.assert_allclose(cuda.to_numpy(t_gpu.grad.data), t_cpu.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_a_query_that_may_see_no_key_gets_zeros_as_torch():
+    torch = pytest.importorskip("torch")
+    q = np.random.default_rng(10).standard_normal((3, 2))
+    hidden = np.array([[False, False, False], [True, False, True], [True, True, True]])
+    for mask in (hidden, np.where(hidden, 0.0, -np.inf)):  # bool, and float with -inf
+        x, t = ag.tensor(q, requires_grad=True), torch.tensor(q, requires_grad=True)
+        out = F.scaled_dot_product_attention(x, x, x, attn_mask=ag.tensor(mask))
+        expected = torch.nn.functional.scaled_dot_product_attention(t, t, t, attn_mask=torch.tensor(mask))
+        np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-12, atol=1e-15)
+        np.testing.assert_array_equal(out.numpy()[0], 0.0)
+        out.sum().backward()
+        expected.sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_the_step_viewer_checks_every_backward_step(case):
+    """viz.backprop_steps re-derives each step's gradient numerically: every op here must agree (no inf, no NaN)."""
+    import viz
+
+    xs = _inputs(case)
+    out = case.fn(*xs)
+    weights = ag.tensor(np.random.default_rng(1).standard_normal(out.shape), dtype="float64")
+    checks = viz.backprop_steps((out * weights).sum()).check_all()
+    assert checks
+    assert not [c.text() for c in checks if c.agree is not True]

@@ -7,8 +7,9 @@ For queries Q (..., L, E), keys K (..., S, E) and values V (..., S, Ev):
     out     = weights V                (..., L, Ev)
 
 A boolean ``attn_mask`` says which keys each query may attend to (True = may,
-as in PyTorch): the others' scores become -inf, so their weight is 0. A float
-mask is added to the scores. ``is_causal=True`` lets query i see keys 0..i
+as in PyTorch): the others get weight 0 (their scores become a number so
+negative that exp gives 0). A float mask is added to the scores (-inf hides a
+key). A query that may attend to no key gets output 0, as in PyTorch. ``is_causal=True`` lets query i see keys 0..i
 only (a lower-triangular mask), for models that predict the next token.
 
 Backward is the chain rule through matmul, softmax and matmul (each an engine op):
@@ -55,13 +56,22 @@ def scaled_dot_product_attention(
     if is_causal:
         length, keys = query.shape[-2], key.shape[-2]
         attn_mask = constant(xp.tril(xp.ones((length, keys), dtype=bool)), query)
+    keep = None  # which (query, key) pairs may attend: a bool array, or None for all
     if attn_mask is not None:
         mask = attn_mask if isinstance(attn_mask, Tensor) else constant(xp.asarray(attn_mask), query)
         if mask.dtype == bool:
-            scores = where(mask, scores, -math.inf)
+            keep = mask.data
         else:  # a float mask is added; in the scores' dtype, so a float64 mask keeps float32 scores float32
             scores = scores + (mask if mask.dtype == scores.dtype else mask.astype(scores.dtype))
-    weights = softmax(scores, axis=-1)
+            keep = scores.data > -math.inf  # a -inf in the mask hides that key
+    if keep is None:
+        weights = softmax(scores, axis=-1)
+    else:
+        # Hidden scores become a very negative number (not -inf, so no inf - inf = NaN anywhere):
+        # exp gives them weight 0. A query that may see no key at all gets weights 0 and output 0, as PyTorch.
+        hidden = float(xp.finfo(scores.dtype).min) / 2
+        keep = constant(keep, query)
+        weights = where(keep, softmax(where(keep, scores, hidden), axis=-1), 0.0)
     if dropout_p > 0.0:
         weights = dropout(weights, dropout_p)
     return weights @ value
