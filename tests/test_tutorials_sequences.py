@@ -8,6 +8,7 @@ two-path sum written for every t.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -215,6 +216,16 @@ return Array.from(arguments[0].querySelectorAll('g.cluster')).map(g => {
 """
 
 
+NODE_TEXTS = """
+return Array.from(arguments[0].querySelectorAll('g.node')).map(
+  g => Array.from(g.querySelectorAll('text')).map(t => t.textContent.trim()));
+"""
+
+
+def _numbers(text):
+    return [float(v) for v in re.findall(r"[-+]?\d+\.\d+(?:e[-+]?\d+)?", text.replace("\u2212", "-"))]
+
+
 @pytest.mark.browser
 def test_r6_page_in_headless_chromium(tmp_path):
     pytest.importorskip("graphviz")
@@ -241,6 +252,11 @@ def test_r6_page_in_headless_chromium(tmp_path):
                 assert f"engine h_{t}.grad = " in text
                 if t < 4:
                     assert f"(through h_{t + 1}" in text  # the second path, named
+                # the picture's h_t box shows the same gradient as the sum's "engine h_t.grad"
+                boxes = [n for n in browser.execute_script(NODE_TEXTS, graph) if n and n[0] == f"h_{t}"]
+                assert len(boxes) == 1, boxes
+                shown = _numbers(next(line for line in boxes[0] if line.startswith("grad")))
+                np.testing.assert_allclose(shown, _numbers(text.split("engine h_")[1][2:]), rtol=1e-5)
         cut_line = browser.find_element(By.ID, "cut-sum-t2").text
         assert "cut" in cut_line and "detach" in cut_line
         assert "detached (the cut)" in browser.find_element(By.ID, "cut-graph").text

@@ -117,6 +117,8 @@ def two_paths(losses, hs):
             # after a cut, h_(t+1) does not depend on h_t: that path carries nothing
             through_next = np.zeros(2) if through_next is None else through_next.numpy()[0]
         rows.append((through_output.numpy()[0], through_next, engine[t]))
+    for h, g in zip(hs, engine):  # this engine's ag.grad also adds into retained .grad: put dL/dh_t back
+        h.grad = ag.tensor(g[None, :])
     return rows
 
 
@@ -193,6 +195,7 @@ def main():
     for t in [*w.values(), *hs]:
         t.grad = None  # start from clean gradients, whatever the stepper did
     L.backward(retain_graph=True)  # BPTT: fills every h_t.grad (retained) and the weights' .grad
+    full_graph = svg_of(viz.draw_graph(L, **PICTURE), out / "unrolled.svg")  # with those gradients
     rows = two_paths(losses, hs)
     print("\ndL/dh_t = (path through the output y_hat_t) + (path through the next state h_(t+1)):")
     for line in sum_lines(rows):
@@ -200,12 +203,12 @@ def main():
     for t, (out_path, next_path, engine) in enumerate(rows, start=1):
         total = out_path + (0 if next_path is None else next_path)
         check(f"dL/dh_{t}: the two paths add up to h_{t}.grad", total, engine, tol=1e-12, source="engine's h.grad")
-    full_graph = svg_of(viz.draw_graph(L, **PICTURE), out / "unrolled.svg")
 
     for t in w.values():
         t.grad = None
     L_cut, losses_cut, hs_cut = unroll(w, cut_after=2)
     L_cut.backward(retain_graph=True)
+    cut_graph = svg_of(viz.draw_graph(L_cut, **PICTURE), out / "truncated.svg")
     rows_cut = two_paths(losses_cut, hs_cut)
     print("\nTruncated after t=2 (h_2 enters step 3 detached):")
     for line in sum_lines(rows_cut, cut_after=2):
@@ -214,7 +217,6 @@ def main():
           source="output path")  # fmt: skip
     check("truncated: steps 3-4 are unchanged (dL/dh_3, dL/dh_4)", [rows_cut[2][2], rows_cut[3][2]],
           [rows[2][2], rows[3][2]], tol=1e-12, source="full BPTT")  # fmt: skip
-    cut_graph = svg_of(viz.draw_graph(L_cut, **PICTURE), out / "truncated.svg")
 
     page = write_page(
         out / "bptt.html",
