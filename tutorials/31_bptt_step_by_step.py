@@ -117,7 +117,7 @@ def two_paths(losses, hs):
             # after a cut, h_(t+1) does not depend on h_t: that path carries nothing
             through_next = np.zeros(2) if through_next is None else through_next.numpy()[0]
         rows.append((through_output.numpy()[0], through_next, engine[t]))
-    for h, g in zip(hs, engine):  # this engine's ag.grad also adds into retained .grad: put dL/dh_t back
+    for h, g in zip(hs, engine):  # ag.grad also adds into retained .grad (as in PyTorch): put dL/dh_t back
         h.grad = ag.tensor(g[None, :])
     return rows
 
