@@ -33,6 +33,7 @@ from .grad import grad
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .tensor import Tensor, tensor
+from .tensor_methods import bind as _bind_methods
 
 __all__ = [
     "AnomalyError", "Function", "GradcheckError", "Tensor", "arange", "cuda", "detect_anomaly",
@@ -40,3 +41,5 @@ __all__ = [
     "gradcheck", "gradgradcheck", "is_grad_enabled", "linspace", "logspace", "manual_seed", "name_scope", "no_grad", "observe_backward",
     "ones", "ones_like", "rand", "randn", "set_default_dtype", "tensor", "zeros", "zeros_like",
 ]  # fmt: skip
+
+_bind_methods(functional)  # functional is complete now: the tensor methods take its docstrings

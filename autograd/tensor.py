@@ -614,4 +614,4 @@ function._make_tensor = Tensor._make
 
 from . import functional as F  # noqa: E402  (functional imports Tensor from here)
 
-_methods.F = F
+_methods.bind(F)

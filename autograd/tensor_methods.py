@@ -5,7 +5,7 @@ core (data, autograd, arithmetic). Each method is one line that calls the op of
 the same name in ``autograd.functional``, where its docstring and math are.
 """
 
-F = None  # autograd.functional, bound by tensor.py once functional can be imported (it needs Tensor first)
+F = None  # autograd.functional, set by bind() once functional can be imported (it needs Tensor first)
 
 
 class TensorMethods:
@@ -98,15 +98,19 @@ class TensorMethods:
         return F.lerp(self, end, weight)
 
     def __mod__(self, other):
+        """x % y: the remainder with the sign of y (as Python and PyTorch)"""
         return F.remainder(self, other)
 
     def __rmod__(self, other):
+        """y % x"""
         return F.remainder(other, self)
 
     def __floordiv__(self, other):
+        """x // y: floor(x / y); the gradient is 0"""
         return F.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
+        """y // x"""
         return F.floor_divide(other, self)
 
     # ------------------------------------------------------------ tests and logic
@@ -135,24 +139,31 @@ class TensorMethods:
         return F.logical_not(self)
 
     def __and__(self, other):
+        """a & b: True where both are (bool tensors); bitwise for integers"""
         return _bitwise("bitwise_and", self, other)
 
     def __rand__(self, other):
+        """b & a"""
         return _bitwise("bitwise_and", other, self)
 
     def __or__(self, other):
+        """a | b: True where either is (bool tensors); bitwise for integers"""
         return _bitwise("bitwise_or", self, other)
 
     def __ror__(self, other):
+        """b | a"""
         return _bitwise("bitwise_or", other, self)
 
     def __xor__(self, other):
+        """a ^ b: True where exactly one is (bool tensors); bitwise for integers"""
         return _bitwise("bitwise_xor", self, other)
 
     def __rxor__(self, other):
+        """b ^ a"""
         return _bitwise("bitwise_xor", other, self)
 
     def __invert__(self):
+        """~a: logical not of a bool tensor; bitwise not for integers"""
         return _bitwise("invert", self)
 
     # ------------------------------------------------------------ reductions and scans
@@ -256,10 +267,23 @@ class TensorMethods:
         return F.nonzero(self, as_tuple=as_tuple)
 
     def expand_as(self, other):
+        """This tensor broadcast to ``other``'s shape."""
         return F.broadcast_to(self, other.shape)
 
     def view_as(self, other):
+        """This tensor reshaped to ``other``'s shape."""
         return F.reshape(self, other.shape)
+
+
+def bind(functional):
+    """Point the methods at ``autograd.functional`` (called by tensor.py once it is importable), and give
+    each method without a docstring its function's, so ``help(x.cumsum)`` shows the math."""
+    global F
+    F = functional
+    for name, method in vars(TensorMethods).items():
+        target = getattr(functional, name, None)
+        if callable(method) and method.__doc__ is None and target is not None:
+            method.__doc__ = target.__doc__
 
 
 def _bitwise(name, a, b=None):

@@ -516,6 +516,14 @@ def test_size_numel_dtypes_views_and_factories_as_pytorch():
     assert ag.linspace(0, 1, 3).dtype == np.float32
 
 
+def test_every_added_tensor_method_has_a_docstring():
+    from autograd.tensor_methods import TensorMethods
+
+    undocumented = [name for name, m in vars(TensorMethods).items() if callable(m) and not m.__doc__]
+    assert not undocumented, undocumented
+    assert "y_j = x_0 + ... + x_j" in ag.zeros(2).cumsum.__doc__  # the function's own docstring
+
+
 # ---------------------------------------------------------------- errors say what to write
 
 
