@@ -31,17 +31,23 @@ def device_args(description, **batch_defaults):
     parser.add_argument("--repeats", type=int, default=None, help="timed rounds per contender")
     parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
+    # The default (issue 17): every contender alone in a warm process of its own, taking turns.
+    # --alone is kept so that old command lines still run; --in-process is the old default.
+    parser.add_argument("--alone", dest="alone", action="store_true", default=True, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--alone",
-        action="store_true",
-        help="run each contender in a fresh process of its own, BLOCK steps back to back per turn "
-        "(the first untimed), as a training script runs; CPU only",
+        "--in-process",
+        dest="alone",
+        action="store_false",
+        help="time all contenders in this one process, alternating every call. Caveat: they then share "
+        "one malloc heap, the caches and the cores (PyTorch's OpenMP threads compete with OpenBLAS's), "
+        "which slows some more than others; the default runs each alone in a fresh process of its own, "
+        "BLOCK calls back to back per turn (the first untimed), as a training script runs",
     )
-    parser.add_argument("--block", type=int, default=10, help="steps per turn with --alone (default 10)")
+    parser.add_argument("--block", type=int, default=10, help="calls per turn when alone (default 10)")
     parser.add_argument(
         "--no-settle",
         action="store_true",
-        help="with --alone: leave each worker's malloc as a fresh training script has it (no 16 MiB "
+        help="when alone: leave each worker's malloc as a fresh training script has it (no 16 MiB "
         "array freed at start-up, see _settle_allocator)",
     )
     parser.add_argument(
@@ -120,27 +126,59 @@ def spread(values):
 
 
 def machine_info(device="cpu"):
-    """One line naming the date, machine, device and versions (for bench/README.md)."""
-    import numpy as np
-
+    """One line naming the date, machine, load, device, versions and threads (for bench/README.md)."""
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     parts = [
-        datetime.date.today().isoformat(),
-        f"{_cpu_name()}, {os.cpu_count()} cores",
+        datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        f"{_cpu_name()}, {os.cpu_count()} cores, load average {load} (1, 5, 15 min)",
         f"Python {platform.python_version()}",
-        f"NumPy {np.__version__}",
+        threads_info(),
     ]
     pinned = [f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS") if k in os.environ]
-    if pinned:
-        parts.append(" ".join(pinned))
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        parts.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    parts.append(" ".join(pinned) if pinned else "no thread variables set")
     if device == "cuda":
         import cupy
 
         props = cupy.cuda.runtime.getDeviceProperties(cupy.cuda.Device().id)
         parts.append(f"CuPy {cupy.__version__} on {props['name'].decode()}")
     return "; ".join(parts)
+
+
+def threads_info():
+    """This process's libraries and the threads each will use: NumPy with its BLAS, and torch if imported."""
+    import numpy as np
+
+    text = f"NumPy {np.__version__} with {_blas_name()} ({_blas_threads() or '?'} threads)"
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        text += f", torch {torch.__version__} ({torch.get_num_threads()} threads)"
+    return text
+
+
+def _blas_name():
+    import numpy as np
+
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        return f"{blas['name']} {blas['version']}"
+    except Exception:  # an older NumPy or another build: the name is only informative
+        return "its BLAS"
+
+
+def _blas_threads():
+    """The number of threads OpenBLAS uses, asked of the library NumPy loaded (None if not found)."""
+    import ctypes
+
+    try:
+        maps = Path("/proc/self/maps").read_text().splitlines()
+    except OSError:
+        return None
+    for path in dict.fromkeys(line.split()[-1] for line in maps if "openblas" in line.lower()):
+        lib = ctypes.CDLL(path)
+        for symbol in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
+            if hasattr(lib, symbol):
+                return getattr(lib, symbol)()
+    return None
 
 
 def _cpu_name():
@@ -184,6 +222,9 @@ def report(title, times, baseline, info, unit=1e3, unit_name="ms"):
             f"  {name:<14} {m * unit:9.3f} {unit_name}  (IQR {spread(values) * 100:4.1f}%)  {m / base:5.3f}x {baseline}"
             f"  (paired per round: {paired_ratio(times, name, baseline):5.3f}x)"
         )
+    if baseline != "torch" and {"engine", "torch"} <= times.keys():
+        ratio = median(times["engine"]) / median(times["torch"])
+        print(f"  engine / torch = {ratio:.3f}  (paired per round: {paired_ratio(times, 'engine', 'torch'):.3f})")
 
 
 def engine_training_step(model, lr, x, y, device):
@@ -267,22 +308,31 @@ def one_contender(name, bench, x, y, weights):
     return bench.torch_step(torch, "cpu", weights, x, y)
 
 
-@contextlib.contextmanager
 def contenders_alone(bench_file, names, x, y, weights, timer_name, block, settle=True):
-    """One fresh worker process per contender; yields ``run(name)``: one turn, its times back.
+    """``alone_workers`` for a training step: each worker builds its step from (x, y, weights)."""
+    return alone_workers(bench_file, names, (x, y, weights), timer_name, block, settle)
 
-    A turn is ``block`` steps back to back, the first one untimed (it runs with
+
+@contextlib.contextmanager
+def alone_workers(bench_file, names, payload, timer_name, block, settle=True):
+    """One fresh worker process per contender; yields ``run(name, message="turn")``: one turn, its times back.
+
+    A worker builds its contender with ``alone_contender(name, *payload)`` from the
+    benchmark's module when it has one (a dict of calls: "step", and "forward" for
+    ``run(name, "turn:forward")``), else the training step of ``one_contender``.
+    A turn is ``block`` calls back to back, the first one untimed (it runs with
     the caches full of the previous contender's data). The workers take turns,
     one at a time, so they share the machine's slow minutes as in-process
-    alternation does, without sharing a malloc heap: in one process, how one
-    contender allocates and frees changes how often another takes fresh pages
-    from the kernel.
+    alternation does, without sharing a malloc heap, caches or the cores: in one
+    process, how one contender allocates and frees changes how often another
+    takes fresh pages from the kernel, and PyTorch's threads wait on OpenBLAS's.
+    ``run(name, "info")`` is the worker's libraries and threads (``threads_info``).
     """
     context = multiprocessing.get_context("spawn")
     links, workers = {}, []
     for name in names:
         ours, theirs = context.Pipe()
-        args = (theirs, bench_file, name, x, y, weights, timer_name, block, settle)
+        args = (theirs, bench_file, name, payload, timer_name, block, settle)
         worker = context.Process(target=_serve, args=args, daemon=True)
         worker.start()
         links[name] = ours
@@ -322,22 +372,29 @@ def _settle_allocator():
     np.ones(2**22, dtype=np.float32)  # 16 MiB, allocated and freed at once
 
 
-def _serve(link, bench_file, name, x, y, weights, timer_name, block, settle):
-    """A worker: build one contender, then answer "loss" (one step, its loss) and "turn" (times) until None."""
+def _serve(link, bench_file, name, payload, timer_name, block, settle):
+    """A worker: build one contender, then answer "loss" (one step, its result as a float), "info"
+    and "turn" / "turn:KIND" (times) until None."""
     sys.path.insert(0, str(Path(bench_file).parent))
     bench = importlib.import_module(Path(bench_file).stem)
     if settle:
         _settle_allocator()
-    step, timer = one_contender(name, bench, x, y, weights), clock(timer_name)
+    build = getattr(bench, "alone_contender", None)
+    calls = build(name, *payload) if build else {"step": one_contender(name, bench, *payload)}
+    timer = clock(timer_name)
     while (message := link.recv()) is not None:
         if message == "loss":
-            link.send(_as_float(step()))
+            link.send(calls["loss"]() if "loss" in calls else _as_float(calls["step"]()))
             continue
-        step()  # untimed: warms the caches up after the other contenders' turns
+        if message == "info":
+            link.send(threads_info())
+            continue
+        call = calls[message.partition(":")[2] or "step"]
+        call()  # untimed: warms the caches up after the other contenders' turns
         times = []
         for _ in range(block - 1):
             start = timer()
-            step()
+            call()
             times.append(timer() - start)
         link.send(times)
 
@@ -363,31 +420,47 @@ def _as_float(value):
 def run_training_benchmark(description, make_contenders, batch_size, repeats, title, bench_file=None):
     """Parse the options, check the contenders agree, time them in turns and print the ratios.
 
-    With ``--alone`` each contender runs in its own process (see ``contenders_alone``);
-    ``bench_file`` is then the benchmark script, whose step builders the workers import.
+    By default each contender runs alone in a process of its own (see ``alone_workers``);
+    ``bench_file`` is the benchmark script, whose step builders the workers import.
+    ``--in-process`` times them all in this process instead (its caveat is printed with the numbers).
     """
     args = device_args(description, batch_size=batch_size).parse_args()
     torch = import_torch(args.no_torch)
     contenders = make_contenders(args.device, args.batch_size, torch)
     losses = check_agreement(contenders)
     repeats = args.repeats or repeats
+    if args.device != "cpu" and args.alone:
+        print("(on cuda the contenders run in this process: --in-process)")
+        args.alone = False
     if not args.alone:
         times = round_robin(contenders, repeats, args.warmup, synchronizer(args.device), clock(args.clock))
-        report(
-            f"{title(args)}; contenders alternate every step, in this process",
-            times,
-            "numpy",
-            machine_info(args.device),
-        )
+        report(f"{title(args)}; {IN_PROCESS_CAVEAT}", times, "numpy", machine_info(args.device))
         return
-    if args.device != "cpu" or args.block < 2:
-        raise SystemExit("--alone runs on the CPU, with --block 2 or more")
+    if args.block < 2:
+        raise SystemExit("each contender alone needs --block 2 or more")
     x, y, weights = contenders.setup
     names = list(contenders)
     with contenders_alone(bench_file, names, x, y, weights, args.clock, args.block, not args.no_settle) as run:
         for name in names:  # the same first loss in every worker: they compute the same thing
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
+        workers = workers_info(run, names)
         times = alternate(names, run, repeats, args.warmup)
-    where = f"each contender alone in its own process, {args.block} steps per turn (the first untimed)"
-    where += ", malloc as a fresh script has it" if args.no_settle else ", malloc settled (16 MiB freed first)"
-    report(f"{title(args)}; {where}", times, "numpy", machine_info(args.device))
+    report(f"{title(args)}; {alone_protocol(args)}", times, "numpy", machine_info(args.device) + "\n" + workers)
+
+
+IN_PROCESS_CAVEAT = (
+    "contenders alternate every step IN THIS ONE PROCESS (--in-process; caveat: they share one malloc heap, "
+    "the caches and the cores, which slows some contenders more than others: not the protocol bench/README.md "
+    "reports)"
+)
+
+
+def alone_protocol(args):
+    """How the contenders ran, when each ran alone (for the report's title)."""
+    where = f"each contender alone in its own process, taking turns of {args.block} calls (the first untimed)"
+    return where + (", malloc as a fresh script has it" if args.no_settle else ", malloc settled (16 MiB freed first)")
+
+
+def workers_info(run, names):
+    """Each worker's libraries and threads, one line: the threads a contender used are its own process's."""
+    return "workers: " + "; ".join(f"{name}: {run(name, 'info')}" for name in names)

@@ -13,7 +13,7 @@ single-threaded unless OMP_NUM_THREADS / OPENBLAS_NUM_THREADS say otherwise
 (set them before starting: BLAS reads them once): the matrices are tiny, and on
 a shared machine extra threads only wait for each other.
 
-Run: ``python bench/rnn_step.py [--alone] [--repeats 100] [--seq-len 16] [--batch-size 32]``
+Run: ``python bench/rnn_step.py [--in-process] [--repeats 100] [--seq-len 16] [--batch-size 32]``
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def main():
     info = common.machine_info("cpu")
     if not args.alone:
         times = common.round_robin(contenders, repeats, args.warmup, timer=common.clock(args.clock))
-        common.report(f"{title}; contenders alternate every step, in this process", times, "torch", info)
+        common.report(f"{title}; {common.IN_PROCESS_CAVEAT}", times, "torch", info)
         return
     if args.block < 2:
         raise SystemExit("--alone needs --block 2 or more")
@@ -123,9 +123,9 @@ def main():
     with alone as run:
         for name in names:  # each worker computes the same first loss as its in-process twin
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
+        info += "\n" + common.workers_info(run, names)
         times = common.alternate(names, run, repeats, args.warmup)
-    where = f"each contender alone in its own process, {args.block} steps per turn (the first untimed)"
-    common.report(f"{title}; {where}", times, "torch", info)
+    common.report(f"{title}; {common.alone_protocol(args)}", times, "torch", info)
 
 
 if __name__ == "__main__":

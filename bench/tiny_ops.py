@@ -6,21 +6,20 @@ tensors of shape (1,)), starting from ``x`` that requires grad, then calls
 is the engine's own bookkeeping per op: creating nodes and tensors, the backward
 walk, summing gradients.
 
-Contenders, timed in alternation in one run:
+Contenders, each alone in a fresh process of its own (``--in-process``: all in
+this one), taking turns of ``--block`` chains in one run:
 
 * ``engine``: this engine;
 * ``torch``:  PyTorch;
 * ``numpy``:  the same chain by hand in NumPy, forward values kept in a list and
   the chain rule applied in a loop (the floor: no graph, no bookkeeping).
 
-Run: ``python bench/tiny_ops.py [--device cuda] [--ops 1000] [--repeats 50]``
+Run: ``python bench/tiny_ops.py [--device cuda] [--ops 1000] [--repeats 50] [--in-process]``
 """
 
 from __future__ import annotations
 
 import common
-
-import autograd as ag
 
 
 def autograd_chain(lib, device, n_ops):
@@ -86,17 +85,34 @@ def numpy_chain(xp, n_ops):
     return forward, step
 
 
+def chain(name, device, n_ops):
+    """Contender ``name``'s (forward, step), importing only the library it needs."""
+    if name == "torch":
+        import torch
+
+        return autograd_chain(torch, device, n_ops)
+    import autograd as ag
+
+    if name == "engine":
+        return autograd_chain(ag, device, n_ops)
+    return numpy_chain(ag.get_backend(device).xp, n_ops)
+
+
+def alone_contender(name, device, n_ops):
+    """What a worker of ``common.alone_workers`` times: the whole chain, its forward, and the gradient to check."""
+    forward, step = chain(name, device, n_ops)
+    return {"step": step, "forward": forward, "loss": lambda: float(step()[0])}
+
+
 def main():
     parser = common.device_args(__doc__.splitlines()[0])
     parser.add_argument("--ops", type=int, default=1000)
     args = parser.parse_args()
     repeats = args.repeats or 50
     torch = common.import_torch(args.no_torch)
-    xp = ag.get_backend(args.device).xp
 
-    chains = {"engine": autograd_chain(ag, args.device, args.ops), "numpy": numpy_chain(xp, args.ops)}
-    if torch is not None:
-        chains["torch"] = autograd_chain(torch, args.device, args.ops)
+    names = ["engine", "numpy"] + (["torch"] if torch is not None else [])
+    chains = {name: chain(name, args.device, args.ops) for name in names}
 
     # the three must agree, or the timings compare different work
     grads = {name: float(step()[0]) for name, (_, step) in chains.items()}
@@ -104,14 +120,25 @@ def main():
     for name, g in grads.items():
         assert abs(g - reference) <= 1e-4 * max(1.0, abs(reference)), f"{name} gradient {g} != {reference}"
 
-    sync = common.synchronizer(args.device)
-    timer = common.clock(args.clock)
-    total = common.round_robin({n: s for n, (_, s) in chains.items()}, repeats, args.warmup, sync, timer)
-    forward = common.round_robin({n: f for n, (f, _) in chains.items()}, repeats, args.warmup, sync, timer)
-
     info = common.machine_info(args.device)
+    if args.alone and args.device == "cpu":
+        payload, settle = (args.device, args.ops), not args.no_settle
+        with common.alone_workers(__file__, names, payload, args.clock, args.block, settle) as run:
+            for name in names:  # each worker computes the same gradient
+                assert abs(run(name, "loss") - grads[name]) <= 1e-6 * max(1.0, abs(grads[name])), name
+            info += "\n" + common.workers_info(run, names)
+            total = common.alternate(names, run, repeats, args.warmup)
+            forward = common.alternate(names, lambda n: run(n, "turn:forward"), repeats, args.warmup)
+        protocol = common.alone_protocol(args)
+    else:
+        sync = common.synchronizer(args.device)
+        timer = common.clock(args.clock)
+        total = common.round_robin({n: s for n, (_, s) in chains.items()}, repeats, args.warmup, sync, timer)
+        forward = common.round_robin({n: f for n, (f, _) in chains.items()}, repeats, args.warmup, sync, timer)
+        protocol = common.IN_PROCESS_CAVEAT
     print(
-        f"tiny_ops: chain of {args.ops} ops (add, mul, tanh) on shape (1,), {args.device}, {args.clock} clock\n{info}"
+        f"tiny_ops: chain of {args.ops} ops (add, mul, tanh) on shape (1,), {args.device}, {args.clock} clock; "
+        f"{protocol}\n{info}"
     )
     per_op = 1e6 / args.ops
     base = common.median(total["numpy"])
