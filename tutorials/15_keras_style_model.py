@@ -14,7 +14,6 @@
 # `model.fit` trains it to predict y = x1 + 2*x2 + noise. The lesson: the loss
 # falls, epoch after epoch. (`fit` runs the loop the Iris lesson writes by hand.)
 
-
 # %%
 import numpy as np
 from common import bar, begin, done, fast_or, picture

@@ -11,9 +11,7 @@
 #
 # Bar: test accuracy >= 0.93 on the held-out split.
 
-
 # %%
-
 from common import bar, begin, done, fast_or, picture
 
 import autograd as ag

@@ -3,13 +3,12 @@
 #
 # Each 8x8 image is flattened into 64 pixel values (scaled to [0, 1]), the input
 # of a small network with one output: a score (logit) that is positive for "8".
-# `BCEWithLogitsLoss` is the binary cross-entropy of sigmoid(score), computed
-# stably. Only about 1 digit in 10 is an 8, so "always say: not 8" already scores
+# `BCEWithLogitsLoss` is the binary cross-entropy of $p = \sigma(\text{score})$,
+# $L = -[y \log p + (1 - y) \log(1 - p)]$, computed stably. Only about 1 digit in 10 is an 8, so "always say: not 8" already scores
 # about 0.90: the lesson also reports how many of the real 8s were found (the recall of
 # class "8"), without a bar on it.
 #
 # Bar (D2): test accuracy >= 0.95.
-
 
 # %%
 import numpy as np

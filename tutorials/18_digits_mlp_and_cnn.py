@@ -16,7 +16,6 @@
 # C8 ("What does a CNN learn?", deck 001): the first layer's 16 filters, and the
 # 16 feature maps they produce for one test image, as pictures.
 
-
 # %%
 import numpy as np
 from common import bar, begin, done, fast_or, flag, picture

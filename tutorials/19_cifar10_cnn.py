@@ -17,7 +17,6 @@
 # Without the files and without `--stand-in` it stops with exit status 2: nothing is trained.
 
 # %%
-
 import argparse
 
 import common

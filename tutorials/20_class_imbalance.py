@@ -8,10 +8,9 @@
 #
 # The remedy on the slide, a weighted loss function: `CrossEntropyLoss(weight=w)`
 # multiplies each sample's loss by the weight of its true class. With
-# w_k = N / (K * N_k) (inverse class frequency), the few 8s count as much in
+# $w_k = N / (K N_k)$ (inverse class frequency; $N$ samples, $K$ classes, $N_k$ of class $k$), the few 8s count as much in
 # total as any other digit. Measured here: the recall (per-class accuracy) of "8"
 # rises with the weighted loss.
-
 
 # %%
 import numpy as np

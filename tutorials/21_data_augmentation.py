@@ -12,7 +12,6 @@
 # The bundled digits are already centred and size-normalised, so a shift may not
 # be such a variation: the script reports which won, whichever it was.
 
-
 # %%
 import numpy as np
 from common import begin, done, fast_or, picture

@@ -3,10 +3,9 @@
 #
 # The encoder maps 64 pixels to a code of 8 numbers; the decoder maps the code
 # back to 64 pixels. The target is the input itself, so no labels are needed: the
-# loss is the reconstruction error, mean((x_rebuilt - x)^2). It falls as the
+# loss is the reconstruction error $\frac{1}{64} \sum_i (\hat x_i - x_i)^2$ (averaged over the batch). It falls as the
 # network learns a compact description of digits. The picture puts test inputs
 # beside their reconstructions.
-
 
 # %%
 import numpy as np

@@ -8,11 +8,13 @@
 #   data, here a normal distribution with mean 4 and standard deviation 1.25),
 #   a low score for "fake" (made by G).
 #
-# Each step trains D to tell real from fake (binary cross-entropy, labels 1 and
-# 0), then G to fool D (the same loss, G's samples labelled 1). Neither network
+# Each step trains D to tell real from fake (binary cross-entropy, labels 1 and 0),
+#
+# $$L_D = -\log \sigma(D(x_{real})) - \log(1 - \sigma(D(G(z)))),$$
+#
+# then G to fool D (the same loss, G's samples labelled 1): $L_G = -\log \sigma(D(G(z)))$. Neither network
 # is ever told the mean or the spread: G only learns from D's gradients. Measured
 # here: the distance |mean - 4| + |std - 1.25| of G's samples falls.
-
 
 # %%
 import numpy as np

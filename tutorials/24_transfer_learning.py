@@ -12,7 +12,6 @@
 # From scratch: the same whole network, trained on the same 20 images only.
 # Both are tested on ~500 images neither has seen. Measured: transfer wins.
 
-
 # %%
 import numpy as np
 from common import bar, begin, done, fast_or

@@ -5,10 +5,10 @@
 # in the same order: only the update rule differs, each with its usual learning
 # rate (SGD 0.1, Adam 0.01; SGD at 0.01 hardly moves in 15 epochs: try it).
 #
-# * SGD:  w <- w - lr * g
-# * Adam: m <- b1*m + (1-b1)*g,  v <- b2*v + (1-b2)*g^2,  w <- w - lr * m_hat / (sqrt(v_hat) + eps)
-#   (m_hat, v_hat: m and v corrected for starting at 0). Each weight gets its own step size.
-
+# * SGD: $w \leftarrow w - lr \cdot g$
+# * Adam: $m \leftarrow \beta_1 m + (1 - \beta_1) g$, $\; v \leftarrow \beta_2 v + (1 - \beta_2) g^2$,
+#   $\; w \leftarrow w - lr \cdot \hat m / (\sqrt{\hat v} + \epsilon)$
+#   ($\hat m, \hat v$: $m$ and $v$ corrected for starting at 0). Each weight gets its own step size.
 
 # %%
 import numpy as np

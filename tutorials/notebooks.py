@@ -15,6 +15,7 @@ and nbclient + ipykernel for ``--execute``). Open the results with Jupyter.
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def main():
                 execute(path, fast=args.fast)
             except Exception as error:  # one lesson's failure (e.g. CIFAR files absent) does not stop the rest
                 failed.append(path.name)
-                print(f"{path}: execution stopped: {str(error).strip().splitlines()[-1]}")
+                last = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()[-1]  # without colour codes
+                print(f"{path}: execution stopped: {last}")
                 continue
         print(path)
     if failed:
