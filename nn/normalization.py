@@ -7,9 +7,9 @@ Over a mini-batch B = {x_1 ... x_m} of one feature (channel):
     x_hat_i   = (x_i - mu_B) / sqrt(sigma_B^2 + eps)  normalize
     y_i       = gamma * x_hat_i + beta                scale and shift
 
-gamma (``weight``) and beta (``bias``) are learned. The layer is written with
-autograd ops, so its gradient (and second derivative) comes from the chain rule
-through these four lines.
+gamma (``weight``) and beta (``bias``) are learned. The layer calls
+``F.batch_norm`` (``autograd/ops/norm.py``), written with autograd ops, so its
+gradient (and second derivative) comes from the chain rule through these four lines.
 """
 
 import autograd as ag
@@ -60,44 +60,24 @@ class _BatchNorm(Module):
                 f"{self._display_name()} expects inputs of shape {self.layout} with "
                 f"C = num_features = {self.num_features}, but got an input of shape {tuple(x.shape)}"
             )
-        axes = (0,) + tuple(range(2, x.ndim))  # every axis but the channel axis
-        shape = (1, self.num_features) + (1,) * (x.ndim - 2)  # gamma, beta, running stats broadcast so
-        use_batch_stats = self.training or not self.track_running_stats
-        if use_batch_stats:
-            m = x.numel() // self.num_features
-            if m < 2 and self.training:
-                raise ValueError(
-                    f"{self._display_name()}: training needs more than one value per channel to compute a "
-                    f"batch variance, got an input of shape {tuple(x.shape)}; use a batch size > 1 or call "
-                    f"model.eval()"
-                )
-            mean = x.mean(axis=axes, keepdims=True)  # mu_B
-            centered = x - mean
-            var = (centered * centered).mean(axis=axes, keepdims=True)  # sigma_B^2
-            if self.training and self.track_running_stats:
-                self._update_running_stats(mean, var, m)
-        else:
-            mean = self.running_mean.reshape(shape)
-            centered = x - mean
-            var = self.running_var.reshape(shape)
-        x_hat = centered / (var + self.eps).sqrt()  # normalize
-        if not self.affine:
-            return x_hat
-        return x_hat * self.weight.reshape(shape) + self.bias.reshape(shape)  # scale and shift
-
-    def _update_running_stats(self, mean, var, m):
-        """running = (1 - momentum) * running + momentum * batch, with the unbiased variance (as PyTorch)."""
-        self.num_batches_tracked.data += 1
+        if self.training and x.numel() < 2 * self.num_features:
+            raise ValueError(
+                f"{self._display_name()}: training needs more than one value per channel to compute a "
+                f"batch variance, got an input of shape {tuple(x.shape)}; use a batch size > 1 or call "
+                f"model.eval()"
+            )
         momentum = self.momentum
-        if momentum is None:  # a cumulative average over all batches seen
-            # computed on the device: .item() would copy the count to the host every step
-            momentum = (1.0 / self.num_batches_tracked.data).astype(self.running_mean.dtype)
-        batch_mean = mean.data.reshape(-1)
-        batch_var = var.data.reshape(-1) * (m / (m - 1))
-        self.running_mean.data *= 1.0 - momentum
-        self.running_mean.data += momentum * batch_mean.astype(self.running_mean.dtype, copy=False)
-        self.running_var.data *= 1.0 - momentum
-        self.running_var.data += momentum * batch_var.astype(self.running_var.dtype, copy=False)
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data += 1
+            if momentum is None:  # a cumulative average over all batches seen
+                # computed on the device: .item() would copy the count to the host every step
+                momentum = (1.0 / self.num_batches_tracked.data).astype(self.running_mean.dtype)
+        # The four lines of the module docstring, and the running statistics' update, are F.batch_norm's:
+        # batch statistics in training (or without running statistics), running ones in evaluation.
+        return F.batch_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias,
+            training=self.training or not self.track_running_stats, momentum=momentum, eps=self.eps,
+        )  # fmt: skip
 
     def extra_repr(self):
         return (

@@ -19,8 +19,6 @@ Each is written with engine ops, so the gradient, and the second derivative,
 come from the chain rule through these four lines.
 """
 
-from ..grad_mode import no_grad
-
 
 def _standardize(x, axes, eps):
     mean = x.mean(axis=axes, keepdims=True)  # mu
@@ -52,14 +50,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 f"batch_norm: training needs more than one value per channel, got an input of shape {input.shape}"
             )
         x_hat, mean, var = _standardize(input, axes, eps)
-        with no_grad():  # the running statistics are bookkeeping, not part of the graph
-            if running_mean is not None:
-                running_mean.data *= 1.0 - momentum
-                running_mean.data += momentum * mean.data.reshape(-1).astype(running_mean.dtype, copy=False)
-            if running_var is not None:
-                running_var.data *= 1.0 - momentum
-                unbiased = var.data.reshape(-1) * (m / (m - 1))
-                running_var.data += momentum * unbiased.astype(running_var.dtype, copy=False)
+        # The running statistics are bookkeeping, not part of the graph: updated in place on the arrays.
+        if running_mean is not None:
+            running_mean.data *= 1.0 - momentum
+            running_mean.data += momentum * mean.data.reshape(-1).astype(running_mean.dtype, copy=False)
+        if running_var is not None:
+            running_var.data *= 1.0 - momentum
+            unbiased = var.data.reshape(-1) * (m / (m - 1))
+            running_var.data += momentum * unbiased.astype(running_var.dtype, copy=False)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: training=False normalises with running_mean and running_var; pass both")
