@@ -85,7 +85,26 @@ class ReLU(Function):
         return self.backend.xp.maximum(a, 0)
 
     def backward(self, grad):
-        return grad * constant(self.positive, grad)  # a boolean mask: True counts as 1
+        return ReLUGrad.apply(grad, positive=self.positive)
+
+
+class ReLUGrad(Function):
+    """z = a where the mask is True, 0 elsewhere  ->  dL/da = relu_grad(dL/dz) with the same mask
+
+    ReLU's backward rule as one op (PyTorch's threshold_backward): NumPy multiplies
+    by the boolean mask directly, reading True as 1, so no float copy of the mask is
+    made (``grad * mask`` through the Tensor operator would convert it to the
+    gradient's dtype first). The rule is linear in a, so its own backward is itself.
+    """
+
+    name = "relu_grad"
+
+    def forward(self, g, positive=None):
+        self.positive = positive
+        return g * positive  # keeps g's dtype and memory order
+
+    def backward(self, grad):
+        return ReLUGrad.apply(grad, positive=self.positive)
 
 
 class LeakyReLU(Function):

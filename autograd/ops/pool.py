@@ -12,7 +12,7 @@ Both are built on the window ops of ``windows.py``:
 from ..function import Function
 from ._util import constant
 from .unpool import argmax_indices
-from .windows import Geometry, WindowGather, WindowScatter
+from .windows import Geometry, WindowGather, WindowScatter, empty_like_order, memory_order
 
 
 class MaxPool2d(Function):
@@ -32,8 +32,9 @@ class MaxPool2d(Function):
         # The one-hot weights of the backward scatter: the first offset (row-major)
         # equal to the maximum wins, later ties are "already taken" (as in PyTorch).
         # Stored offset-major, so each offset's mask is one contiguous block.
-        winner = xp.empty((kh, kw) + y.shape, dtype=bool)
-        taken = xp.zeros(y.shape, dtype=bool)
+        # (In y's memory order, which is x's: the compares and the backward's scatter run along rows.)
+        winner = empty_like_order(xp, memory_order(y), y.shape, bool, lead=(kh, kw))
+        taken = xp.zeros_like(y, dtype=bool)
         for k, l in offsets:
             hit = xp.equal(win[..., k, l], y, out=winner[k, l])
             hit &= ~taken

@@ -15,6 +15,13 @@ the other), so pooling is differentiable to any order:
 Both work one kernel offset (k, l) at a time: a few vectorised multiply-adds,
 never a loop over pixels. ``W`` may be a bool mask (max pooling's winners),
 read as 0/1 weights.
+
+Memory layout: a convolution's output is channel-major in memory (its (N, C, H, W)
+view of a (C, N, H, W) array, see conv.py). Padding and the scatter allocate their
+results in the memory order of what they read (``empty_like_order``), so a
+conv -> ReLU -> pool -> conv chain and its backward stay in one layout: every
+elementwise pass then reads and writes contiguous runs, and conv2d's backward
+reads dL/dy as a matrix without a transposing copy.
 """
 
 from dataclasses import dataclass
@@ -43,6 +50,30 @@ def as_pair(v, what):
             f"write e.g. {name}=2 or {name}=(2, 1)"
         )
     return (int(v[0]), int(v[1]))
+
+
+def memory_order(a):
+    """The axes of ``a`` from the slowest-varying in memory to the fastest; None if an axis is broadcast.
+
+    A C-ordered (N, C, H, W) array gives [0, 1, 2, 3]; the channel-major output of
+    conv2d gives [1, 0, 2, 3]. Ties (size-1 axes) keep their order.
+    """
+    if 0 in a.strides:
+        return None
+    return sorted(range(a.ndim), key=lambda axis: -abs(a.strides[axis]))
+
+
+def empty_like_order(xp, order, shape, dtype, lead=()):
+    """An uninitialised array of ``lead + shape`` whose ``shape`` axes lie in memory as ``order`` says.
+
+    ``order`` comes from ``memory_order`` (None: C order). The ``lead`` axes come
+    first in memory: ``lead=(KH, KW)`` gives one block per kernel offset.
+    """
+    if order is None:
+        return xp.empty(tuple(lead) + tuple(shape), dtype)
+    buf = xp.empty(tuple(lead) + tuple(shape[axis] for axis in order), dtype)
+    k = len(lead)
+    return buf.transpose(tuple(range(k)) + tuple(k + order.index(axis) for axis in range(len(shape))))
 
 
 @dataclass(frozen=True)
@@ -85,11 +116,14 @@ class Geometry:
         return cls(kernel, stride, padding, dilation, tuple(in_size), tuple(out), tuple(pad_end))
 
     def pad(self, xp, x, value=0.0):
-        """``x`` (N, C, H, W) with the padding added (a copy), or ``x`` itself when none is needed."""
-        (pt, pl), (pb, pr) = self.padding, self.pad_end
+        """``x`` (N, C, H, W) with the padding added (a copy in x's memory order), or ``x`` itself when none is needed."""
+        (pt, pl), (pb, pr), (h, w) = self.padding, self.pad_end, x.shape[2:]
         if not (pt or pl or pb or pr):
             return x
-        return xp.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)), constant_values=value)
+        out = empty_like_order(xp, memory_order(x), (x.shape[0], x.shape[1], h + pt + pb, w + pl + pr), x.dtype)
+        out.fill(value)
+        out[:, :, pt : pt + h, pl : pl + w] = x
+        return out
 
     def windows(self, backend, xpad):
         """Every window of the padded input, as a view of shape (N, C, OH, OW, KH, KW)."""
@@ -124,7 +158,9 @@ class Geometry:
         """Add each window's values back to where they came from; the inverse geometry of ``windows``.
 
         ``cols`` (and ``weights``, if given, multiplied in) have shape
-        (N, C, OH, OW, KH, KW); returns (N, C, H, W).
+        (N, C, OH, OW, KH, KW); returns (N, C, H, W), in the memory order of
+        ``weights`` (else of ``cols``) so that each offset's adds run along
+        contiguous rows of both.
         When the windows tile the image, no two windows share a pixel, so each
         offset's values are written (not added) into an uninitialised buffer:
         no zero-filling and no read-modify-write.
@@ -132,8 +168,11 @@ class Geometry:
         (kh, kw), (sh, sw), (dh, dw), (oh, ow) = self.kernel, self.stride, self.dilation, self.out_size
         (pt, pl), (pb, pr), (h, w) = self.padding, self.pad_end, self.in_size
         tiles = self.tiles()
-        make = xp.empty if tiles else xp.zeros
-        out = make((shape[0], shape[1], h + pt + pb, w + pl + pr), dtype=dtype)
+        order = None if weights is None else memory_order(weights[..., 0, 0])
+        order = memory_order(cols[..., 0, 0]) if order is None else order
+        out = empty_like_order(xp, order, (shape[0], shape[1], h + pt + pb, w + pl + pr), dtype)
+        if not tiles:
+            out.fill(0)
         for i in range(kh):  # one vectorised add (or write) per kernel offset
             for j in range(kw):
                 target = out[:, :, i * dh : i * dh + (oh - 1) * sh + 1 : sh, j * dw : j * dw + (ow - 1) * sw + 1 : sw]
