@@ -97,7 +97,7 @@ class _ConvNd(Module):
         n = self.dims
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * n:
-            s += f", padding={self.padding!r}" if isinstance(self.padding, str) else f", padding={self.padding}"
+            s += f", padding={self.padding}"  # padding=same, as torch.nn prints it
         if self.output_padding != (0,) * n:
             s += f", output_padding={self.output_padding}"
         if self.dilation != (1,) * n:

@@ -139,28 +139,33 @@ class LayerNorm(Module):
         return F.layer_norm(as_input(x), self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class GroupNorm(Module):
     """Group normalisation: the channels of each sample split into groups, each group standardised.
 
-    ``GroupNorm(num_groups, num_channels, eps=1e-5, affine=True)`` on (N, C, ...)
+    ``GroupNorm(num_groups, num_channels, eps=1e-5, affine=True, *, bias=True)`` on (N, C, ...)
     inputs: mu and sigma^2 over each group's C/num_groups channels and all
     positions, per sample (independent of the batch size); then per-channel
     ``weight`` (ones) and ``bias`` (zeros) of shape (C,).
     """
 
-    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
         super().__init__()
         if num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels={num_channels}")
         self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), eps, affine
         if affine:
             self.weight = Parameter(ag.ones(self.num_channels, dtype=dtype, device=device))
-            self.bias = Parameter(ag.zeros(self.num_channels, dtype=dtype, device=device))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(ag.zeros(self.num_channels, dtype=dtype, device=device))
+        else:
             self.register_parameter("bias", None)
 
     def forward(self, x):
@@ -173,4 +178,4 @@ class GroupNorm(Module):
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"

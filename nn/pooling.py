@@ -1,6 +1,7 @@
 """Pooling layers (no parameters): max, average, adaptive, and unpooling."""
 
 import autograd.functional as F
+from autograd.ops.windows import as_pair
 
 from .linear import as_input
 from .module import Module
@@ -92,9 +93,9 @@ class MaxUnpool2d(Module):
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
+        self.kernel_size = as_pair(kernel_size, "MaxUnpool2d: kernel_size")
+        self.stride = self.kernel_size if stride is None else as_pair(stride, "MaxUnpool2d: stride")
+        self.padding = as_pair(padding, "MaxUnpool2d: padding")
 
     def forward(self, input, indices, output_size=None):
         x = _images(self, input)

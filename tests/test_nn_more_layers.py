@@ -54,6 +54,7 @@ LAYERS = {
     "LayerNorm-plain": (lambda m: m.LayerNorm(4, elementwise_affine=False), (3, 4)),
     "GroupNorm": (lambda m: m.GroupNorm(2, 4), (2, 4, 3, 3)),
     "GroupNorm-plain": (lambda m: m.GroupNorm(3, 6, affine=False), (2, 6, 5)),
+    "GroupNorm-nobias": (lambda m: m.GroupNorm(1, 3, bias=False), (2, 3, 2, 2)),
 }  # fmt: skip
 
 
@@ -206,6 +207,8 @@ def test_reprs_read_like_torch():
     assert repr(nn.ConvTranspose2d(4, 6, 3, stride=2, groups=2)) == (
         "ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), groups=2)"
     )
-    assert repr(nn.Conv1d(2, 3, 5, padding="same")) == "Conv1d(2, 3, kernel_size=(5,), stride=(1,), padding='same')"
-    assert repr(nn.LayerNorm(8)) == "LayerNorm((8,), eps=1e-05, elementwise_affine=True)"
-    assert repr(nn.GroupNorm(2, 4)) == "GroupNorm(2, 4, eps=1e-05, affine=True)"
+    assert repr(nn.Conv1d(2, 3, 5, padding="same")) == "Conv1d(2, 3, kernel_size=(5,), stride=(1,), padding=same)"
+    assert repr(nn.LayerNorm(8)) == "LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True)"
+    assert repr(nn.GroupNorm(2, 4, bias=False)) == "GroupNorm(2, 4, eps=1e-05, affine=True, bias=False)"
+    assert repr(nn.MaxUnpool2d(2)) == "MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))"
+    assert repr(nn.Upsample(scale_factor=2)) == "Upsample(scale_factor=2.0, mode='nearest')"
