@@ -47,7 +47,11 @@ def test_lesson_runs_fast_and_writes_its_files(name, tmp_path):
     result = run_lesson(name, tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     folder = tmp_path / name
+    needs_dot = {"backprop/index.html", "unrolled.svg", "truncated.svg"}  # skipped, with a line, without dot
     for file in PROMISED[name]:
+        if file in needs_dot and shutil.which("dot") is None:
+            assert "skipped" in result.stdout
+            continue
         assert (folder / file).is_file() and (folder / file).stat().st_size > 0, f"{name} did not write {file}"
     assert "BAD" not in result.stdout and str(folder) in result.stdout
 

@@ -17,7 +17,7 @@
 
 # %%
 import numpy as np
-from common import check, done, fast_or, output_dir
+from common import begin, check, done, fast_or
 
 import autograd as ag
 import autograd.functional as F
@@ -141,33 +141,31 @@ def corpus_frequency(prefix, word):
 
 
 # %%
-def main():
-    out = output_dir("26_chain_rule_of_probabilities")
-    model, vocab, loss = train_word_model(steps=fast_or(400, 150))
-    print(f"Word-level GRU trained on {len(sentences())} sentences, {len(vocab)} words; final loss {loss:.4f}\n")
-    ps = factors(model, vocab)
-    conditions = ["", " | Where", " | Where are", " | Where are we"]
-    for word, cond, p in zip(SENTENCE, conditions, ps):
-        print(f"  P({word.capitalize() if word == 'where' else word}{cond}) = {p:.6f}")
-    product = float(np.prod(ps))
-    print(f"\n  P(S) = product of the factors = {product:.6g}")
-    log_p = one_pass_log_probability(model, vocab)
-    print(f"  log P(S) summed in one pass   = {log_p:.6f}")
-    check("P(S): the product of the factors vs exp(summed log-probabilities)", np.exp(log_p), product,
-          tol=1e-12, source="product")  # fmt: skip
-    shares = [corpus_frequency(SENTENCE[:t], word) for t, word in enumerate(SENTENCE)]
-    print("\n  The factors against the corpus's own counts (share of sentences with the prefix that go on so):")
-    check("the four factors, to 0.05", ps, shares, tol=0.05, source="corpus counts")
-    scrambled = one_pass_log_probability(model, vocab, ["going", "we", "are", "where"])
-    print(f"  log P('going we are where') = {scrambled:.4f}  (vs {log_p:.4f} for the sentence)")
-    (out / "factors.txt").write_text(
-        "\n".join(f"P({w}{c}) = {p:.6f}" for w, c, p in zip(SENTENCE, conditions, ps))
-        + f"\nP(S) = {product:.6g}\nexp(sum of log-probabilities, one pass) = {np.exp(log_p):.6g}\n",
-        encoding="utf-8",
-    )
-    done(out)
-
+out = begin(__name__, "26_chain_rule_of_probabilities")
+model, vocab, loss = train_word_model(steps=fast_or(400, 150))
+print(f"Word-level GRU trained on {len(sentences())} sentences, {len(vocab)} words; final loss {loss:.4f}\n")
+ps = factors(model, vocab)
+conditions = ["", " | Where", " | Where are", " | Where are we"]
+for word, cond, p in zip(SENTENCE, conditions, ps):
+    print(f"  P({word.capitalize() if word == 'where' else word}{cond}) = {p:.6f}")
+product = float(np.prod(ps))
+print(f"\n  P(S) = product of the factors = {product:.6g}")
 
 # %%
-if __name__ == "__main__":
-    main()
+log_p = one_pass_log_probability(model, vocab)
+print(f"  log P(S) summed in one pass   = {log_p:.6f}")
+check("P(S): the product of the factors vs exp(summed log-probabilities)", np.exp(log_p), product,
+      tol=1e-12, source="product")  # fmt: skip
+
+# %%
+shares = [corpus_frequency(SENTENCE[:t], word) for t, word in enumerate(SENTENCE)]
+print("The factors against the corpus's own counts (share of sentences with the prefix that go on so):")
+check("the four factors, to 0.05", ps, shares, tol=0.05, source="corpus counts")
+scrambled = one_pass_log_probability(model, vocab, ["going", "we", "are", "where"])
+print(f"  log P('going we are where') = {scrambled:.4f}  (vs {log_p:.4f} for the sentence)")
+(out / "factors.txt").write_text(
+    "\n".join(f"P({w}{c}) = {p:.6f}" for w, c, p in zip(SENTENCE, conditions, ps))
+    + f"\nP(S) = {product:.6g}\nexp(sum of log-probabilities, one pass) = {np.exp(log_p):.6g}\n",
+    encoding="utf-8",
+)
+done(out)

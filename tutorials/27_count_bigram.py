@@ -16,7 +16,7 @@
 # Run: `python tutorials/27_count_bigram.py`.
 
 # %%
-from common import check, done, output_dir
+from common import begin, check, done, picture
 
 import autograd as ag
 import nn
@@ -64,17 +64,24 @@ def mean_nll(counts, firsts, nexts, smoothing=0):
 
 
 # %% [markdown]
-# ## Run it
+# ## The count table, as a picture
 
 
 # %%
-def plot_counts(counts, vocab, path):
+def top_pairs(counts, k):
+    """The k most frequent (a, b) pairs of a count table."""
+    order = counts.ravel().argsort()[::-1][:k]
+    return [divmod(int(i), counts.shape[1]) for i in order]
+
+
+def plot_counts(counts, vocab, save):
     """The 27 x 27 count table as a heatmap with its letters (log colour scale, with a colour bar)."""
     import numpy as np
     from matplotlib.colors import LogNorm
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8.5, 7.5), layout="constrained")
+    from viz import plots
+
+    fig = plots.figure(8.5, 7.5)
     ax = fig.subplots()
     image = ax.imshow(np.maximum(counts, 1), cmap="Blues", norm=LogNorm())
     ax.set_xticks(range(len(vocab)), vocab.itos)
@@ -83,33 +90,27 @@ def plot_counts(counts, vocab, path):
     ax.set_ylabel("current character a ('.' = start)")
     ax.set_title("Bigram counts N[a, b] over the 32,033 names")
     fig.colorbar(image, ax=ax, label="count (log scale; white: 0 or 1)")
-    fig.savefig(path, dpi=100)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("27_count_bigram")
-    firsts, nexts, vocab = bigrams()
-    print(f"{len(firsts.numpy())} bigrams over {len(vocab)} symbols: {''.join(vocab.itos)}")
-    check("number of bigrams", len(firsts.numpy()), 228146, tol=0, source="worked example")
-    counts = count_table(firsts, nexts, len(vocab))
-    n = counts.numpy()
-    print(f"most common bigrams: {', '.join(vocab.itos[a] + vocab.itos[b] for a, b in top_pairs(n, 5))}")
-    for smoothing, slide in SLIDE_NLL.items():
-        nll = mean_nll(counts, firsts, nexts, smoothing).item()
-        what = "no smoothing" if smoothing == 0 else "add-one smoothing"
-        check(f"mean NLL per character, {what} (4 decimals)", round(nll, 4), slide, tol=1e-9,
-              source="worked example")  # fmt: skip
-        print(f"      (unrounded: {nll:.6f} nats)")
-    plot_counts(n, vocab, out / "bigram_counts.png")
-    done(out)
-
-
-def top_pairs(counts, k):
-    """The k most frequent (a, b) pairs of a count table."""
-    order = counts.ravel().argsort()[::-1][:k]
-    return [divmod(int(i), counts.shape[1]) for i in order]
-
+# %% [markdown]
+# ## Run the lesson
 
 # %%
-if __name__ == "__main__":
-    main()
+out = begin(__name__, "27_count_bigram")
+firsts, nexts, vocab = bigrams()
+print(f"{len(firsts.numpy())} bigrams over {len(vocab)} symbols: {''.join(vocab.itos)}")
+check("number of bigrams", len(firsts.numpy()), 228146, tol=0, source="worked example")
+counts = count_table(firsts, nexts, len(vocab))
+print(f"most common bigrams: {', '.join(vocab.itos[a] + vocab.itos[b] for a, b in top_pairs(counts.numpy(), 5))}")
+
+# %%
+for smoothing, slide in SLIDE_NLL.items():
+    nll = mean_nll(counts, firsts, nexts, smoothing).item()
+    what = "no smoothing" if smoothing == 0 else "add-one smoothing"
+    check(f"mean NLL per character, {what} (4 decimals)", round(nll, 4), slide, tol=1e-9, source="worked example")
+    print(f"      (unrounded: {nll:.6f} nats)")
+
+# %%
+picture(plot_counts, counts.numpy(), vocab, save=out / "bigram_counts.png")
+done(out)

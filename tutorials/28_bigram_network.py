@@ -16,7 +16,7 @@
 
 # %%
 import numpy as np
-from common import check, done, fast_or, output_dir
+from common import begin, check, done, fast_or, picture
 
 import autograd as ag
 import autograd.functional as F
@@ -89,11 +89,11 @@ def count_table(X, y, size):
 
 
 # %%
-def plot_tables(p_count, p_net, vocab, path):
+def plot_tables(p_count, p_net, vocab, save):
     """The two 27 x 27 probability tables side by side, one colour scale (colour bar)."""
-    from matplotlib.figure import Figure
+    from viz import plots
 
-    fig = Figure(figsize=(13, 6.2), layout="constrained")
+    fig = plots.figure(13, 6.2)
     axes = fig.subplots(1, 2)
     vmax = max(p_count.max(), p_net.max())
     titles = ["counted: N[a, b] / sum_b N[a, b]  (lesson 27)", "learned: softmax of the weights W (this lesson)"]
@@ -105,28 +105,27 @@ def plot_tables(p_count, p_net, vocab, path):
         ax.set_title(title)
     axes[0].set_ylabel("current character a ('.' = start)")
     fig.colorbar(image, ax=axes, label="P(b | a)", shrink=0.8)
-    fig.savefig(path, dpi=100)
+    return plots.finish(fig, save)
 
 
-def main():
-    out = output_dir("28_bigram_network")
-    steps = fast_or(300, 100)
-    layer, losses, X, y, vocab = train_bigram_network(steps=steps)
-    for k in sorted({0, 10, 50, 100, 200, steps}):
-        if k <= steps:
-            print(f"  step {k:>3}: training loss {losses[k]:.4f}")
-    gap = losses[-1] - COUNT_MODEL_NLL
-    tol = fast_or(0.01, 0.03)
-    print(f"count model: {COUNT_MODEL_NLL:.4f} nats; network after {steps} steps: {losses[-1]:.4f} (gap {gap:.4f})")
-    check(f"the network's loss, within {tol} of the count model", losses[-1], COUNT_MODEL_NLL, tol=tol,
-          source="count model (lesson 27)")  # fmt: skip
-    p_count, p_net = count_table(X, y, len(vocab)), learned_table(layer)
-    worst = np.abs(p_count - p_net).max()
-    print(f"largest difference between the two probability tables: {worst:.4f}")
-    plot_tables(p_count, p_net, vocab, out / "learned_vs_counted.png")
-    done(out)
-
+# %% [markdown]
+# ## Run the lesson
 
 # %%
-if __name__ == "__main__":
-    main()
+out = begin(__name__, "28_bigram_network")
+steps = fast_or(300, 100)
+layer, losses, X, y, vocab = train_bigram_network(steps=steps)
+for k in sorted({0, 10, 50, 100, 200, steps}):
+    if k <= steps:
+        print(f"  step {k:>3}: training loss {losses[k]:.4f}")
+gap = losses[-1] - COUNT_MODEL_NLL
+tol = fast_or(0.01, 0.03)
+print(f"count model: {COUNT_MODEL_NLL:.4f} nats; network after {steps} steps: {losses[-1]:.4f} (gap {gap:.4f})")
+check(f"the network's loss, within {tol} of the count model", losses[-1], COUNT_MODEL_NLL, tol=tol,
+      source="count model (lesson 27)")  # fmt: skip
+
+# %%
+p_count, p_net = count_table(X, y, len(vocab)), learned_table(layer)
+print(f"largest difference between the two probability tables: {np.abs(p_count - p_net).max():.4f}")
+picture(plot_tables, p_count, p_net, vocab, save=out / "learned_vs_counted.png")
+done(out)

@@ -21,7 +21,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # tiny matrices: one BLAS thread is fastest (set before NumPy)
 
 import charlm  # noqa: E402
-from common import done, fast_or, output_dir  # noqa: E402
+from common import begin, done, fast_or  # noqa: E402
 
 from nn.text import sample  # noqa: E402
 
@@ -38,24 +38,20 @@ BIGRAM = 2.4540  # lesson 27
 
 
 # %%
-def main():
-    out = output_dir("29_rnn_names")
-    train_names, held_out, vocab = charlm.split_names()
-    print(f"{len(train_names)} training names, {len(held_out)} held out; {len(vocab)} symbols")
-    model, curve = charlm.train("RNN", STEPS, train_names, vocab)
-    loss = charlm.held_out_loss(model, held_out, vocab)
-    print(f"trained {STEPS} steps in {model.seconds:.0f} s; training loss {curve[0][1]:.3f} -> {curve[-1][1]:.3f}")
-    print(f"held-out loss: {loss:.4f} nats per character (count bigram: {BIGRAM})")
-    charlm.at_most(f"nn.RNN held-out loss after {STEPS} steps", loss, BAR)
-    names = sample(model, vocab, num=12, temperature=1.0, seed=1)
-    print("\nsampled names (temperature 1):  " + ", ".join(names))
-    print("sampled names (temperature 0.5): " + ", ".join(sample(model, vocab, num=12, temperature=0.5, seed=1)))
-    print("greedy decoding (always the most likely):", sample(model, vocab, greedy=True)[0])
-    (out / "samples.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
-    (out / "held_out_loss.txt").write_text(f"{loss:.6f}\n", encoding="utf-8")
-    done(out)
-
+out = begin(__name__, "29_rnn_names")
+train_names, held_out, vocab = charlm.split_names()
+print(f"{len(train_names)} training names, {len(held_out)} held out; {len(vocab)} symbols")
+model, curve = charlm.train("RNN", STEPS, train_names, vocab)
+loss = charlm.held_out_loss(model, held_out, vocab)
+print(f"trained {STEPS} steps in {model.seconds:.0f} s; training loss {curve[0][1]:.3f} -> {curve[-1][1]:.3f}")
+print(f"held-out loss: {loss:.4f} nats per character (count bigram: {BIGRAM})")
+charlm.at_most(f"nn.RNN held-out loss after {STEPS} steps", loss, BAR)
 
 # %%
-if __name__ == "__main__":
-    main()
+names = sample(model, vocab, num=12, temperature=1.0, seed=1)
+print("sampled names (temperature 1):  " + ", ".join(names))
+print("sampled names (temperature 0.5): " + ", ".join(sample(model, vocab, num=12, temperature=0.5, seed=1)))
+print("greedy decoding (always the most likely):", sample(model, vocab, greedy=True)[0])
+(out / "samples.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+(out / "held_out_loss.txt").write_text(f"{loss:.6f}\n", encoding="utf-8")
+done(out)

@@ -26,7 +26,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # tiny matrices: one BLAS thread is fastest (set before NumPy)
 
 import charlm  # noqa: E402
-from common import done, fast_or, output_dir  # noqa: E402
+from common import begin, done, fast_or, picture  # noqa: E402
 
 from nn.text import sample  # noqa: E402
 
@@ -51,11 +51,11 @@ def train_all(kinds=("RNN", "GRU", "LSTM"), steps=STEPS):
     return results
 
 
-def plot_curves(results, path):
+def plot_curves(results, save):
     """The smoothed training losses of the three networks in one plot, with the bigram's level."""
-    from matplotlib.figure import Figure
+    from viz import plots
 
-    fig = Figure(figsize=(9, 5), layout="constrained")
+    fig = plots.figure(9, 5)
     ax = fig.subplots()
     for kind, (loss, curve, _, _) in results.items():
         steps, values = zip(*curve)
@@ -66,7 +66,7 @@ def plot_curves(results, path):
     ax.set_title("RNN, GRU and LSTM on the names: same data, size and budget")
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.savefig(path, dpi=100)
+    return plots.finish(fig, save)
 
 
 # %% [markdown]
@@ -74,17 +74,13 @@ def plot_curves(results, path):
 
 
 # %%
-def main():
-    out = output_dir("30_gru_lstm_names")
-    results = train_all()
-    for kind, threshold in BARS.items():
-        charlm.at_most(f"nn.{kind} held-out loss after {STEPS} steps", results[kind][0], threshold)
-    for kind, (_, _, _, names) in results.items():
-        print(f"{kind:>4} writes: {', '.join(names)}")
-    plot_curves(results, out / "training_curves.png")
-    done(out)
-
+out = begin(__name__, "30_gru_lstm_names")
+results = train_all()
+for kind, threshold in BARS.items():
+    charlm.at_most(f"nn.{kind} held-out loss after {STEPS} steps", results[kind][0], threshold)
+for kind, (_, _, _, names) in results.items():
+    print(f"{kind:>4} writes: {', '.join(names)}")
 
 # %%
-if __name__ == "__main__":
-    main()
+picture(plot_curves, results, save=out / "training_curves.png")
+done(out)

@@ -30,7 +30,7 @@
 import html
 
 import numpy as np
-from common import check, done, output_dir
+from common import backprop_page, begin, check, done, graph_picture
 
 import autograd as ag
 import autograd.functional as F
@@ -150,7 +150,7 @@ def sum_lines(rows, cut_after=None):
 
 # %%
 def write_page(path, sections):
-    """``sections``: (title, svg text, lines of sums, id prefix). One self-contained HTML page."""
+    """``sections``: (title, svg text or None, lines of sums, id prefix). One self-contained HTML page."""
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'><title>Backpropagation through time</title>",
         "<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;padding:0 1em}"
@@ -162,6 +162,7 @@ def write_page(path, sections):
         "through the next state h_(t+1); every number is the engine's.</p>",
     ]
     for title, svg, lines, prefix in sections:
+        svg = svg or "<p>(picture skipped: Graphviz's dot program is not installed)</p>"
         parts.append(f"<h2>{html.escape(title)}</h2><div class='graph' id='{prefix}-graph'>{svg}</div>")
         for t, line in enumerate(lines, start=1):
             parts.append(f"<p class='sum' id='{prefix}-sum-t{t}'>{html.escape(line)}</p>")
@@ -170,65 +171,82 @@ def write_page(path, sections):
     return path
 
 
-def svg_of(graph, path):
-    """Save a graph as SVG and return the SVG element's text (without the XML prologue)."""
-    viz.save(graph, path)
+def svg_text(path):
+    """The SVG element of a picture written by ``graph_picture`` (None if it was skipped: no ``dot``)."""
+    if not path.exists():
+        return None
     text = path.read_text(encoding="utf-8")
     return text[text.index("<svg") :]
 
 
 # %% [markdown]
-# ## Run it
-
+# ## Run the lesson
+#
+# The unrolled network first: its $h_t$ must be what `nn.RNN` computes with the same weights.
 
 # %%
-def main():
-    out = output_dir("31_bptt_step_by_step")
-    w = make_weights()
-    L, losses, hs = unroll(w)
-    layer_out, _ = as_rnn_layer(w)(ag.tensor(np.array(XS).reshape(T, 1, 1)))
-    check("nn.RNN's h_1..h_4 equal the unrolled loop's", layer_out.numpy()[:, 0, :],
-          np.stack([h.numpy()[0] for h in hs]), tol=1e-12, source="unrolled loop")  # fmt: skip
+out = begin(__name__, "31_bptt_step_by_step")
+w = make_weights()
+L, losses, hs = unroll(w)
+layer_out, _ = as_rnn_layer(w)(ag.tensor(np.array(XS).reshape(T, 1, 1)))
+check("nn.RNN's h_1..h_4 equal the unrolled loop's", layer_out.numpy()[:, 0, :],
+      np.stack([h.numpy()[0] for h in hs]), tol=1e-12, source="unrolled loop")  # fmt: skip
 
-    page = viz.render_backprop(L, out / "backprop", **PICTURE)  # the stepper page of this backward pass
+# %% [markdown]
+# The step-by-step page of this backward pass (open it in a browser: one time step per
+# box), then the engine's own `backward()`, which fills every `h_t.grad`.
+
+# %%
+page = backprop_page(lambda: L, out / "backprop")
+if page is not None:
     print(f"step-by-step stepper: {page}")
-    for t in [*w.values(), *hs]:
-        t.grad = None  # start from clean gradients, whatever the stepper did
-    L.backward(retain_graph=True)  # BPTT: fills every h_t.grad (retained) and the weights' .grad
-    full_graph = svg_of(viz.draw_graph(L, **PICTURE), out / "unrolled.svg")  # with those gradients
-    rows = two_paths(losses, hs)
-    print("\ndL/dh_t = (path through the output y_hat_t) + (path through the next state h_(t+1)):")
-    for line in sum_lines(rows):
-        print("  " + line)
-    for t, (out_path, next_path, engine) in enumerate(rows, start=1):
-        total = out_path + (0 if next_path is None else next_path)
-        check(f"dL/dh_{t}: the two paths add up to h_{t}.grad", total, engine, tol=1e-12, source="engine's h.grad")
+for t in [*w.values(), *hs]:
+    t.grad = None  # start from clean gradients, whatever the stepper did
+L.backward(retain_graph=True)  # BPTT: fills every h_t.grad (retained) and the weights' .grad
+graph_picture(lambda: viz.draw_graph(L, **PICTURE), out / "unrolled.svg")  # drawn with those gradients
 
-    for t in w.values():
-        t.grad = None
-    L_cut, losses_cut, hs_cut = unroll(w, cut_after=2)
-    L_cut.backward(retain_graph=True)
-    cut_graph = svg_of(viz.draw_graph(L_cut, **PICTURE), out / "truncated.svg")
-    rows_cut = two_paths(losses_cut, hs_cut)
-    print("\nTruncated after t=2 (h_2 enters step 3 detached):")
-    for line in sum_lines(rows_cut, cut_after=2):
-        print("  " + line)
-    check("truncated: dL/dh_2 is only the path through y_hat_2", rows_cut[1][2], rows_cut[1][0], tol=0,
-          source="output path")  # fmt: skip
-    check("truncated: steps 3-4 are unchanged (dL/dh_3, dL/dh_4)", [rows_cut[2][2], rows_cut[3][2]],
-          [rows[2][2], rows[3][2]], tol=1e-12, source="full BPTT")  # fmt: skip
-
-    page = write_page(
-        out / "bptt.html",
-        [
-            ("Full backpropagation through time", full_graph, sum_lines(rows), "full"),
-            ("Truncated after t = 2: h_2 enters step 3 detached (the cut)", cut_graph, sum_lines(rows_cut, 2), "cut"),
-        ],
-    )
-    print(f"\nthe unrolled graphs and the sums: {page}")
-    done(out)
-
+# %% [markdown]
+# ## dL/dh_t, path by path
 
 # %%
-if __name__ == "__main__":
-    main()
+rows = two_paths(losses, hs)
+print("dL/dh_t = (path through the output y_hat_t) + (path through the next state h_(t+1)):")
+for line in sum_lines(rows):
+    print("  " + line)
+for t, (out_path, next_path, engine) in enumerate(rows, start=1):
+    total = out_path + (0 if next_path is None else next_path)
+    check(f"dL/dh_{t}: the two paths add up to h_{t}.grad", total, engine, tol=1e-12, source="engine's h.grad")
+
+# %% [markdown]
+# ## Truncated backpropagation through time
+#
+# The same loss with $h_2$ detached before step 3: the path from steps 3-4 back into
+# steps 1-2 is cut, so $\partial L / \partial h_2$ is the output path alone, while
+# steps 3 and 4 get exactly the gradients they had.
+
+# %%
+for t in w.values():
+    t.grad = None
+L_cut, losses_cut, hs_cut = unroll(w, cut_after=2)
+L_cut.backward(retain_graph=True)
+graph_picture(lambda: viz.draw_graph(L_cut, **PICTURE), out / "truncated.svg")
+rows_cut = two_paths(losses_cut, hs_cut)
+print("Truncated after t=2 (h_2 enters step 3 detached):")
+for line in sum_lines(rows_cut, cut_after=2):
+    print("  " + line)
+check("truncated: dL/dh_2 is only the path through y_hat_2", rows_cut[1][2], rows_cut[1][0], tol=0,
+      source="output path")  # fmt: skip
+check("truncated: steps 3-4 are unchanged (dL/dh_3, dL/dh_4)", [rows_cut[2][2], rows_cut[3][2]],
+      [rows[2][2], rows[3][2]], tol=1e-12, source="full BPTT")  # fmt: skip
+
+# %%
+page = write_page(
+    out / "bptt.html",
+    [
+        ("Full backpropagation through time", svg_text(out / "unrolled.svg"), sum_lines(rows), "full"),
+        ("Truncated after t = 2: h_2 enters step 3 detached (the cut)", svg_text(out / "truncated.svg"),
+         sum_lines(rows_cut, 2), "cut"),
+    ],
+)  # fmt: skip
+print(f"the unrolled graphs and the sums: {page}")
+done(out)
