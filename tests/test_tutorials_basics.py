@@ -131,6 +131,44 @@ def test_check_raises_on_a_mismatch_and_names_both_numbers():
         common.check("shape differs", [1.0, 2.0], [[1.0, 2.0]])
 
 
+def test_holds_says_what_it_checks_and_raises_when_false(capsys):
+    common = lesson("01_gradient_descent_one_weight").common
+    common.holds("XOR never converges", True)
+    assert "ok  check: XOR never converges holds" in capsys.readouterr().out
+    with pytest.raises(common.SlideMismatch, match="check failed: 2 > 3"):
+        common.holds("2 > 3", False)
+    common.check("from a formula", 0.25, 0.25, source="formula")
+    assert "formula 0.25 | engine 0.25" in capsys.readouterr().out  # never credited to a slide
+
+
+def test_options_parse_in_a_script_and_default_in_a_notebook_kernel(monkeypatch):
+    import argparse
+
+    common = lesson("01_gradient_descent_one_weight").common
+
+    def parser():
+        p = argparse.ArgumentParser(allow_abbrev=False)
+        p.add_argument("--stand-in", action="store_true")
+        return p
+
+    monkeypatch.setattr(sys, "argv", ["19_cifar10_cnn.py", "--fast", "--stand-in", "--unknown"])
+    args = common.parse_args(parser())
+    assert args.fast and args.stand_in  # unknown words are ignored, not fatal
+    monkeypatch.setattr(sys, "argv", ["ipykernel_launcher.py", "-f", "/run/kernel-1.json"])
+    monkeypatch.setattr(common, "in_notebook", lambda: True)
+    args = common.parse_args(parser())
+    assert not args.fast and not args.stand_in  # the kernel's own arguments are not the lesson's
+
+
+def test_importing_a_lesson_defines_its_functions_and_runs_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEACHGRAD_OUT", str(tmp_path))
+    m = lesson("04_perceptron")
+    assert callable(m.train_perceptron) and not hasattr(m, "results")  # stopped at begin()
+    with pytest.raises(m.common.LessonImported):
+        m.common.begin("lesson_04", "04_perceptron")
+    assert not (tmp_path / "04_perceptron").exists()
+
+
 # ----------------------------------------------------------------- learning by gradient descent
 
 
