@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd as ag
 import autograd.functional as F
@@ -533,3 +535,72 @@ def test_the_step_viewer_checks_every_backward_step(case):
     checks = viz.backprop_steps((out * weights).sum()).check_all()
     assert checks
     assert not [c.text() for c in checks if c.agree is not True]
+
+
+# ------------------------------------------------------------------ random geometries (hypothesis) against PyTorch
+
+
+def _match_torch(fn, torch_fn, arrays):
+    torch = pytest.importorskip("torch")
+    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, expected = fn(*ours), torch_fn(*theirs)
+    assert out.shape == tuple(expected.shape)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = np.random.default_rng(0).standard_normal(out.shape)
+    out.backward(ag.tensor(g))
+    expected.backward(torch.tensor(g))
+    for x, t in zip(ours, theirs):
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    size=st.tuples(st.integers(1, 5), st.integers(1, 5)), kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)), padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)), groups=st.sampled_from([1, 2]),
+    extra=st.tuples(st.integers(0, 2), st.integers(0, 2)), batch=st.integers(0, 2),
+)  # fmt: skip
+def test_conv_transpose2d_random_geometry_matches_torch(size, kernel, stride, padding, dilation, groups, extra, batch):
+    extra = tuple(min(e, max(s, d) - 1) for e, s, d in zip(extra, stride, dilation))  # PyTorch's limit
+    out_size = [(n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e in zip(size, stride, padding, dilation, kernel, extra)]  # fmt: skip
+    if min(out_size) < 1:
+        return
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal((batch, 2 * groups, *size)), rng.standard_normal((2 * groups, 3, *kernel)),
+              rng.standard_normal(3 * groups)]  # fmt: skip
+    settings_ = dict(stride=stride, padding=padding, output_padding=extra, groups=groups, dilation=dilation)
+    _match_torch(lambda x, w, b: F.conv_transpose2d(x, w, b, **settings_),
+                 lambda x, w, b: _tf("conv_transpose2d")(x, w, b, **settings_), arrays)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    size=st.tuples(st.integers(1, 7), st.integers(1, 7)), kernel=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)), groups=st.sampled_from([1, 3]),
+    padding=st.sampled_from(["same", "valid", 0, 1, (2, 0)]),
+)  # fmt: skip
+def test_conv2d_random_padding_and_groups_match_torch(size, kernel, dilation, groups, padding):
+    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    pads = (0, 0) if padding in ("same", "valid") else (padding, padding) if isinstance(padding, int) else padding
+    if padding != "same" and any(n + 2 * p < s for n, p, s in zip(size, pads, span)):
+        return
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal((2, 3, *size)), rng.standard_normal((3 * groups, 3 // groups, *kernel))]
+    _match_torch(lambda x, w: F.conv2d(x, w, padding=padding, dilation=dilation, groups=groups),
+                 lambda x, w: _tf("conv2d")(x, w, padding=padding, dilation=dilation, groups=groups), arrays)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    size=st.tuples(st.integers(1, 8), st.integers(1, 8)), out=st.tuples(st.integers(1, 8), st.integers(1, 8)),
+    mode=st.sampled_from(["avg", "max", "nearest", "bilinear", "bilinear-corners"]),
+)  # fmt: skip
+def test_resizing_to_random_sizes_matches_torch(size, out, mode):
+    x = np.random.default_rng(3).permutation(2 * size[0] * size[1]).reshape(1, 2, *size) * 0.1  # no ties
+    if mode in ("avg", "max"):
+        name = f"adaptive_{mode}_pool2d"
+        _match_torch(lambda a: getattr(F, name)(a, out), lambda a: _tf(name)(a, out), [x])
+    else:
+        kw = dict(mode=mode.split("-")[0], align_corners=True if mode.endswith("corners") else None)
+        _match_torch(lambda a: F.interpolate(a, size=out, **kw), lambda a: _tf("interpolate")(a, size=out, **kw), [x])
