@@ -94,10 +94,12 @@ def plot_descent(weights, samples, save):
     ax = fig.subplots()
     ax.plot(ws, total(ws), label="total error  sum (x w - y)^2")
     ax.plot(visited, total(visited), "o-", color="crimson", label="w after each update")
-    # 1.7 and 1.76 lie almost on top of each other: their labels go to opposite sides
-    offsets = [(6, 6), (-52, 14), (6, -16), (6, 8)]
+    # 1.7 and 1.76 lie almost on top of each other: their labels go to opposite sides, with arrows
+    offsets = [(8, 6), (-62, -12), (20, 34), (16, -16)]
     for w, offset in zip(weights[:4], offsets):
-        ax.annotate(f"w = {w:g}", (w, total(w)), textcoords="offset points", xytext=offset, fontsize=9)
+        ax.annotate(f"w = {w:g}", (w, total(w)), textcoords="offset points", xytext=offset, fontsize=9,
+                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.8})  # fmt: skip
+    ax.set_ylim(-12, None)  # room for the labels below the minimum
     ax.set_xlabel("weight w")
     ax.set_ylabel("error E")
     ax.set_title("Gradient descent on one weight (lr = 0.1)")
