@@ -112,20 +112,20 @@ def main():
         f"{args.seq_len} time steps, AdamW, float32, cpu, {os.environ['OMP_NUM_THREADS']} thread(s)"
     )
     info = common.machine_info("cpu")
-    if not args.alone:
+    if not args.alone:  # --in-process
         times = common.round_robin(contenders, repeats, args.warmup, timer=common.clock(args.clock))
         common.report(f"{title}; {common.IN_PROCESS_CAVEAT}", times, "torch", info)
         return
     if args.block < 2:
-        raise SystemExit("--alone needs --block 2 or more")
+        raise SystemExit("each contender alone needs --block 2 or more")
     names = list(contenders)
     alone = common.contenders_alone(__file__, names, x, y, weights, args.clock, args.block, not args.no_settle)
     with alone as run:
         for name in names:  # each worker computes the same first loss as its in-process twin
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
-        info += "\n" + common.workers_info(run, names)
+        workers = common.workers_info(run, names)
         times = common.alternate(names, run, repeats, args.warmup)
-    common.report(f"{title}; {common.alone_protocol(args)}", times, "torch", info)
+    common.report(f"{title}; {common.alone_protocol(args)}", times, "torch", info + "\n" + workers)
 
 
 if __name__ == "__main__":
