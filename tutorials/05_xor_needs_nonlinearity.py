@@ -108,8 +108,8 @@ def plot_decisions(models, save):
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
-        ax.legend(fontsize=7, loc="center", framealpha=0.9)
         fig.colorbar(im, ax=ax, label="network output (0 = class 0, 1 = class 1)")
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3)  # off the maps
     return plots.finish(fig, save)
 
 
