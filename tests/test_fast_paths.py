@@ -1,0 +1,246 @@
+"""The CNN ops' fast paths, each against the plain path beside it (values, first and second derivatives).
+
+Three fast paths (issue 17, the cnn_step benchmark):
+
+* tiled windows: when the windows tile the image (2x2 pooling with stride 2 of
+  an even image), ``Geometry.scatter`` writes each kernel offset into an
+  uninitialised buffer instead of adding into zeros. The plain path is forced
+  by making ``Geometry.tiles`` answer False.
+* memory order: padding, the scatter (col2im, max-pool backward) and max-pool's
+  winner masks follow their input's memory order, so a channel-major conv output
+  stays channel-major through ReLU, pooling and the next conv, forward and
+  backward. The plain path is the same op on a C-ordered copy of the input.
+* ``relu_grad``: ReLU's backward as one op multiplying by the boolean mask; the
+  plain path is the product with the mask as numbers.
+
+Each is checked on the shapes it takes and on shapes just outside them (odd
+sizes, padding, stride != kernel, ceil_mode, dilation). Speed itself is measured
+by bench/cnn_step.py, never here.
+"""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import autograd.functional as F
+from autograd.ops.windows import Geometry, empty_like_order, memory_order
+
+CHANNEL_MAJOR = [1, 0, 2, 3]  # the memory order of conv2d's output: (C, N, H, W) under its (N, C, H, W) view
+
+# (input shape, pooling settings, do the windows tile the image?)
+POOLS = [
+    ((2, 3, 4, 6), dict(kernel_size=2), True),  # the fast path: 2x2, stride 2, even sizes
+    ((2, 3, 6, 9), dict(kernel_size=3), True),  # 3x3, stride 3
+    ((1, 2, 4, 4), dict(kernel_size=(2, 1)), True),  # a non-square kernel
+    ((2, 3, 5, 7), dict(kernel_size=2), False),  # odd sizes: a row and a column are left over
+    ((2, 3, 4, 6), dict(kernel_size=2, padding=1), True),  # padding: the padded 6x8 image is tiled
+    ((2, 3, 5, 7), dict(kernel_size=2, padding=1), False),  # padding, and the padded 7x9 is not
+    ((2, 3, 4, 6), dict(kernel_size=2, stride=1), False),  # stride != kernel: windows overlap
+    ((2, 3, 5, 7), dict(kernel_size=2, ceil_mode=True), True),  # ceil_mode pads to 6x8 (with -inf): tiled
+    ((2, 3, 5, 7), dict(kernel_size=3, stride=2, ceil_mode=True), False),  # partial, overlapping windows
+]
+POOL_IDS = ["k2", "k3", "k21", "odd", "pad1", "pad1_odd", "stride1", "ceil", "k3s2ceil"]
+
+
+def _distinct(shape, seed=0):
+    """Values with clear gaps, so no window has a tie and a nudge never changes its maximum."""
+    n = int(np.prod(shape))
+    return (np.random.default_rng(seed).permutation(n) * 0.1 - n * 0.05).reshape(shape)
+
+
+def _derivatives(fn, arrays, seed=1):
+    """fn's output, its first derivatives, and second derivatives through a random direction (float64).
+
+    First: g_i = d(v . fn(x))/dx_i, built with create_graph=True. Second: the
+    gradient of sum_i u_i . g_i with respect to v and every x_i (zeros where
+    unused), which runs the backward of each op's backward.
+    """
+    rng = np.random.default_rng(seed)
+    xs = [ag.tensor(a, dtype="float64", requires_grad=True) for a in arrays]
+    y = fn(*xs)
+    v = ag.tensor(rng.standard_normal(y.shape), dtype="float64", requires_grad=True)
+    firsts = ag.grad((y * v).sum(), xs, create_graph=True)
+    us = [rng.standard_normal(x.shape) for x in xs]
+    total = sum((g * ag.tensor(u, dtype="float64")).sum() for g, u in zip(firsts, us))
+    seconds = ag.grad(total, [v, *xs], allow_unused=True)
+    seconds = [np.zeros(t.shape) if s is None else s.numpy() for s, t in zip(seconds, [v, *xs])]
+    return [y.numpy()] + [g.numpy() for g in firsts] + seconds
+
+
+def _assert_same(fast, plain):
+    assert len(fast) == len(plain)
+    for a, b in zip(fast, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------- tiled windows
+
+
+@pytest.mark.parametrize("shape, settings, tiles", POOLS, ids=POOL_IDS)
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d], ids=["max", "avg"])
+def test_tiled_scatter_matches_the_general_scatter(monkeypatch, pool, shape, settings, tiles):
+    geometry = Geometry.of("test", shape[2:], settings["kernel_size"], settings.get("stride"),
+                           settings.get("padding", 0), 1, settings.get("ceil_mode", False))  # fmt: skip
+    assert geometry.tiles() == tiles  # the cases cover both sides of the fast path's condition
+    x = _distinct(shape)
+    fast = _derivatives(lambda t: pool(t, **settings), [x])
+    monkeypatch.setattr(Geometry, "tiles", lambda self: False)  # the plain path: zeros, then adds
+    plain = _derivatives(lambda t: pool(t, **settings), [x])
+    _assert_same(fast, plain)
+
+
+def test_tiled_max_pool_gradient_goes_to_the_first_maximum_on_ties(monkeypatch):
+    x = np.zeros((1, 1, 4, 4))  # every window ties (as after ReLU): the first offset wins, as in PyTorch
+    x[0, 0, 3, 3] = 1.0
+    xt = ag.tensor(x, dtype="float64", requires_grad=True)
+    F.max_pool2d(xt, 2).sum().backward()
+    expected = np.zeros((4, 4))
+    expected[0, 0] = expected[0, 2] = expected[2, 0] = expected[3, 3] = 1.0
+    np.testing.assert_array_equal(xt.grad.numpy()[0, 0], expected)
+    fast = _derivatives(lambda t: F.max_pool2d(t, 2), [x])
+    monkeypatch.setattr(Geometry, "tiles", lambda self: False)
+    plain = _derivatives(lambda t: F.max_pool2d(t, 2), [x])
+    _assert_same(fast, plain)
+
+
+# ---------------------------------------------------------------- memory order
+
+
+def test_memory_order_and_empty_like_order():
+    a = np.zeros((2, 3, 4, 5))
+    assert memory_order(a) == [0, 1, 2, 3]
+    assert memory_order(a.transpose(1, 0, 2, 3)) == CHANNEL_MAJOR
+    assert memory_order(np.broadcast_to(a[:1], a.shape)) is None  # a broadcast axis: no order to copy
+    b = empty_like_order(np, CHANNEL_MAJOR, (2, 3, 4, 5), np.float32, lead=(6,))
+    assert b.shape == (6, 2, 3, 4, 5) and b.dtype == np.float32
+    assert b.base.shape == (6, 3, 2, 4, 5)  # lead first in memory, then the channel-major image
+    assert empty_like_order(np, None, (2, 3), bool).flags.c_contiguous
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3], CHANNEL_MAJOR], ids=["nchw", "channel_major"])
+@pytest.mark.parametrize("value", [0.0, -np.inf])
+def test_pad_equals_np_pad_and_keeps_the_memory_order(order, value):
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 5))
+    x = np.ascontiguousarray(x.transpose(order)).transpose(np.argsort(order))  # same values, other memory
+    g = Geometry.of("test", (4, 5), 3, 1, (1, 2))
+    out = g.pad(np, x, value)
+    np.testing.assert_array_equal(out, np.pad(x, ((0, 0), (0, 0), (1, 1), (2, 2)), constant_values=value))
+    assert memory_order(out) == order
+
+
+CONVS = [
+    dict(padding=1),  # the benchmark's convolution
+    dict(),
+    dict(stride=2, padding=1),
+    dict(stride=(2, 1), dilation=2),
+]
+CONV_IDS = ["pad1", "plain", "stride2_pad1", "stride21_dil2"]
+
+
+@pytest.mark.parametrize("settings", CONVS, ids=CONV_IDS)
+@pytest.mark.parametrize("size", [(6, 6), (5, 7)], ids=["even", "odd"])
+def test_conv2d_on_a_channel_major_input_matches_the_contiguous_input(settings, size):
+    x, w = _distinct((2, 3) + size), _distinct((4, 3, 3, 3), seed=2) * 0.01
+    fast = _derivatives(lambda xx, ww: F.conv2d(_as_channel_major(xx), ww, **settings), [x, w])
+    plain = _derivatives(lambda xx, ww: F.conv2d(xx, ww, **settings), [x, w])
+    _assert_same(fast, plain)
+
+
+def _as_channel_major(t):
+    """The same values as t, held channel-major in memory, through differentiable ops (a copy, then a view)."""
+    c, n = t.shape[1], t.shape[0]
+    held = t.swapaxes(0, 1).reshape(-1).reshape((c, n) + t.shape[2:])  # flattening the view copies, C-ordered
+    return held.swapaxes(0, 1)
+
+
+def test_as_channel_major_really_is_channel_major():
+    t = _as_channel_major(ag.tensor(np.zeros((2, 3, 4, 5))))
+    assert memory_order(t.data) == CHANNEL_MAJOR
+
+
+@pytest.mark.parametrize("shape, settings, tiles", POOLS, ids=POOL_IDS)
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d], ids=["max", "avg"])
+def test_pooling_a_channel_major_input_matches_the_contiguous_input(pool, shape, settings, tiles):
+    x = _distinct(shape)
+    fast = _derivatives(lambda t: pool(_as_channel_major(t), **settings), [x])
+    plain = _derivatives(lambda t: pool(t, **settings), [x])
+    _assert_same(fast, plain)
+
+
+def test_max_pool_with_dilation_on_a_channel_major_input():
+    x = _distinct((2, 3, 7, 8))
+    fast = _derivatives(lambda t: F.max_pool2d(_as_channel_major(t), 2, 1, 0, 2), [x])
+    plain = _derivatives(lambda t: F.max_pool2d(t, 2, 1, 0, 2), [x])
+    _assert_same(fast, plain)
+
+
+@pytest.mark.parametrize("size", [(8, 8), (7, 9)], ids=["even", "odd"])
+def test_the_cnn_block_stays_channel_major_forward_and_backward(size):
+    """conv -> ReLU -> 2x2 max-pool -> conv: every activation and gradient keeps conv2d's channel-major order.
+
+    That order is what spares the copies (conv2d's backward reads dL/dy as an
+    (O, N*OH*OW) matrix as it lies); the values match the same block on C-ordered arrays.
+    """
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 2) + size)
+    w1, w2 = rng.standard_normal((4, 2, 3, 3)), rng.standard_normal((5, 4, 3, 3))
+    xs = [ag.tensor(a, dtype="float64", requires_grad=True) for a in (x, w1, w2)]
+    h = F.conv2d(xs[0], xs[1], padding=1)
+    r = F.relu(h)
+    p = F.max_pool2d(r, 2)
+    z = F.conv2d(p, xs[2], padding=1)
+    for t in (h, r, p):
+        t.retain_grad()
+        assert memory_order(t.data) == CHANNEL_MAJOR
+    (z * z).sum().backward()
+    for t in (h, r, p):
+        assert memory_order(t.grad.data) == CHANNEL_MAJOR
+
+    def block(xx, a, b):
+        return F.conv2d(F.max_pool2d(F.relu(F.conv2d(xx, a, padding=1)), 2), b, padding=1)
+
+    _assert_same(_derivatives(block, [x, w1, w2]), _derivatives(_plain_block, [x, w1, w2]))
+
+
+def _plain_block(x, w1, w2):
+    """The block with every activation moved to C order first (the plain path)."""
+    h = _c_ordered(F.conv2d(x, w1, padding=1))
+    r = _c_ordered(F.relu(h))
+    return F.conv2d(_c_ordered(F.max_pool2d(r, 2)), w2, padding=1)
+
+
+def _c_ordered(t):
+    """t's values in C-ordered memory, through differentiable ops (flattening copies a channel-major array)."""
+    return t.reshape(-1).reshape(t.shape)
+
+
+def test_c_ordered_really_is_c_ordered():
+    t = F.conv2d(ag.tensor(np.ones((2, 3, 4, 4))), ag.tensor(np.ones((5, 3, 3, 3))))
+    assert memory_order(t.data) == CHANNEL_MAJOR and memory_order(_c_ordered(t).data) == [0, 1, 2, 3]
+
+
+# ---------------------------------------------------------------- relu_grad
+
+
+@pytest.mark.parametrize("layout", ["nchw", "channel_major"])
+def test_relu_backward_matches_the_product_with_the_mask(layout):
+    x = _distinct((2, 3, 4, 5))
+    prepare = _as_channel_major if layout == "channel_major" else (lambda t: t)
+    fast = _derivatives(lambda t: F.relu(prepare(t)), [x])
+    plain = _derivatives(lambda t: t * ag.tensor((x > 0).astype(np.float64)), [x])
+    _assert_same(fast, plain)
+
+
+def test_relu_grad_keeps_the_dtype_and_the_memory_order():
+    rng = np.random.default_rng(0)
+    t = ag.tensor(rng.standard_normal((5, 2, 4, 4)).astype(np.float32), requires_grad=True).swapaxes(0, 1)
+    g = ag.tensor(rng.standard_normal((5, 2, 4, 4)).astype(np.float32), requires_grad=True).swapaxes(0, 1)
+    (dt,) = ag.grad(F.relu(t), [t], grad_outputs=[g], create_graph=True)
+    assert dt.grad_fn.name == "relu_grad"  # one op, differentiable (its backward is itself)
+    assert dt.dtype == np.float32 and memory_order(dt.data) == CHANNEL_MAJOR
+    np.testing.assert_array_equal(dt.numpy(), g.numpy() * (t.numpy() > 0))
+
+
+def test_relu_gradgradcheck():
+    x = ag.tensor(_distinct((3, 4)) + 0.05, dtype="float64", requires_grad=True)  # no element at the kink
+    assert ag.gradgradcheck(F.relu, [x])
