@@ -98,8 +98,7 @@ class Mean(_Reduction):
         self._setup(a, axis, keepdims)
         self.n = reduced_count(a.shape, axis)
         if self.n == 0:  # the mean of no numbers is 0/0: NaN, as PyTorch (without NumPy's warning)
-            xp = self.backend.xp
-            return xp.full(_reduced_shape(a.shape, axis, keepdims), math.nan, dtype=xp.result_type(a.dtype, xp.float16))
+            return self.backend.xp.full(_reduced_shape(a.shape, axis, keepdims), math.nan, dtype=a.dtype)
         return a.mean(axis=axis, keepdims=keepdims)
 
     def backward(self, grad):
