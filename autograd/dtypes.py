@@ -171,9 +171,12 @@ def data_dtype(data, dtype):
         _refuse(data, data)
     raw = data if is_array else np.asarray(data)  # ragged lists: ValueError, which the caller explains
     kind = raw.dtype.kind
-    if kind == "O":
-        raw = np.asarray(data, dtype=object)
-        _refuse(data, next((v for v in raw.flat if not _is_number(v)), raw.flat[0] if raw.size else data))
+    if kind == "O":  # something that is not a number, or a Python int beyond int64
+        items = list(np.asarray(data, dtype=object).flat) or [data]
+        bad = [v for v in items if not _is_number(v, big_ints=True)][:1]
+        if bad or not any(isinstance(v, (float, np.floating)) for v in items):
+            _refuse(data, bad[0] if bad else next(v for v in items if not _is_number(v)))
+        kind = "f"  # [1.5, 2**70]: floats, as PyTorch makes them
     if kind == "c":
         raise TypeError(
             f"Tensor: complex numbers are not supported (got {type(data).__name__} of complex values); "
@@ -192,20 +195,25 @@ def data_dtype(data, dtype):
     return _INT64 if kind == "i" else None
 
 
-def _is_number(v):
+def _is_number(v, big_ints=False):
     if isinstance(v, int) and not isinstance(v, bool):
-        return -(2**63) <= v < 2**63  # a bigger Python int is what made NumPy fall back to objects
+        return big_ints or -(2**63) <= v < 2**63  # a bigger Python int is what made NumPy fall back to objects
     return isinstance(v, (bool, float, np.bool_, np.integer, np.floating))
 
 
 def _find_big_int(data):
-    stack = [data]
+    """Raise if ``data`` holds only ints and one is beyond int64 (with a float in it, all become floats)."""
+    stack, big = [data], None
     while stack:
         v = stack.pop()
         if isinstance(v, (list, tuple)):
             stack.extend(v)
-        elif isinstance(v, int) and not _is_number(v):
-            _too_big(v)
+        elif isinstance(v, (float, np.floating)):
+            return
+        elif big is None and isinstance(v, int) and not _is_number(v):
+            big = v
+    if big is not None:
+        _too_big(big)
 
 
 def _too_big(value):

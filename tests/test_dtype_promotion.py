@@ -191,6 +191,9 @@ def test_conv2d_refuses_another_dtype():
     conv = nn.Conv2d(1, 2, 3)
     with pytest.raises(TypeError, match=r"conv2d: the input is float64 but the weight is float32"):
         conv(ag.tensor(np.ones((1, 1, 5, 5))))  # a float64 NumPy array keeps its dtype
+    w = ag.randn(1, 2, 3, 3)
+    with pytest.raises(TypeError, match=r"conv_transpose2d: the input is int64 but the weight is float32"):
+        F.conv_transpose2d(ag.tensor(np.ones((1, 1, 4, 4), dtype=np.int64)), w)
 
 
 @needs_torch

@@ -59,8 +59,10 @@ def test_numbers_lists_arrays_and_tensors_are_accepted_with_torchs_dtypes():
     assert ag.tensor(ag.tensor([1.0], dtype="float64")).dtype == np.float64
     assert ag.tensor([2**63 - 1]).item() == 2**63 - 1
     assert ag.tensor([]).shape == (0,)
+    big = ag.tensor([1.5, 2**70])  # with a float in the list, a huge int is a float too (as PyTorch)
+    assert big.dtype == np.float32 and big.numpy()[1] == np.float32(2**70)
     if torch is not None:
-        for data in (2.5, [1, 2], [True, False], [True, 2], [[1, 2.5], (3, 4)], []):
+        for data in (2.5, [1, 2], [True, False], [True, 2], [[1, 2.5], (3, 4)], [], [1.5, 2**70]):
             assert str(ag.tensor(data).dtype) == str(torch.tensor(data).dtype).replace("torch.", "")
 
 

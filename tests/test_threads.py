@@ -95,6 +95,34 @@ def test_an_observer_sees_only_its_own_threads_steps():
     assert mine == ["sum", "mul", "exp"]
 
 
+def test_backprop_steps_next_to_a_training_thread():
+    import viz
+
+    stop = threading.Event()
+    counts = {"steps": 0}
+
+    def train():
+        w = ag.tensor([0.5, -0.5], requires_grad=True)
+        while not stop.is_set():
+            (w * w).sum().backward()
+            with ag.no_grad():
+                w -= 0.01 * w.grad
+            w.grad = None
+
+    def watch():
+        try:
+            for _ in range(30):
+                x = ag.tensor([1.0, 2.0], requires_grad=True)
+                steps = viz.backprop_steps((x.tanh() * 3).sum())
+                assert [s.name for s in steps] == ["sum", "mul", "tanh"]
+                counts["steps"] += 1
+        finally:
+            stop.set()
+
+    _run_in_threads(train, watch)
+    assert counts["steps"] == 30
+
+
 def test_anomaly_mode_and_name_scopes_stay_in_their_thread():
     entered, release = threading.Event(), threading.Event()
     seen = {}

@@ -22,6 +22,7 @@ Backward, by the chain rule through y = A^T x + b:
 
 import dataclasses
 
+from ..dtypes import require_same_dtype
 from .conv import Conv2dInputGrad, check_groups
 from .windows import Geometry, as_pair
 
@@ -91,5 +92,6 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     geometry = Geometry.of(op, tuple(size), weight.shape[2:], stride, padding, dilation)
     geometry = dataclasses.replace(geometry, out_size=tuple(input.shape[2:]))
     x_shape = (input.shape[0], out_channels, *size)
+    require_same_dtype(op, input, weight)
     inputs = (input, weight) if bias is None else (input, weight, bias)
     return ConvTranspose2d.apply(*inputs, geometry=geometry, x_shape=x_shape, groups=groups)
