@@ -11,7 +11,7 @@
 from . import cuda, functional
 from .anomaly import AnomalyError, detect_anomaly
 from .backend import get_backend
-from .dtypes import get_default_dtype, set_default_dtype
+from .dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from .engine import observe_backward
 from .factories import (
     arange,
@@ -39,7 +39,8 @@ __all__ = [
     "AnomalyError", "Function", "GradcheckError", "Tensor", "arange", "cuda", "detect_anomaly",
     "enable_grad", "eye", "full", "full_like", "functional", "get_backend", "get_default_dtype", "grad",
     "gradcheck", "gradgradcheck", "is_grad_enabled", "linspace", "logspace", "manual_seed", "name_scope", "no_grad", "observe_backward",
-    "ones", "ones_like", "rand", "randn", "set_default_dtype", "tensor", "zeros", "zeros_like",
+    "ones", "ones_like", "promote_types", "rand", "randn", "result_type", "set_default_dtype", "tensor", "zeros",
+    "zeros_like",
 ]  # fmt: skip
 
 _bind_methods(functional)  # functional is complete now: the tensor methods take its docstrings

@@ -65,6 +65,7 @@ def promote_types(a, b):
     Across categories the higher one's dtype wins (int64 with float32 is
     float32); within one, NumPy's table (int8 with uint8 is int16).
     """
+    a, b = np.dtype(a), np.dtype(b)
     if a == b:
         return a
     ca, cb = _CATEGORY[a.kind], _CATEGORY[b.kind]

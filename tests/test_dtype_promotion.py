@@ -79,7 +79,16 @@ def test_result_type_matches_torch_result_type():
         b = ours(*right) if isinstance(right, tuple) else right
         ta = theirs(*left) if isinstance(left, tuple) else left
         tb = theirs(*right) if isinstance(right, tuple) else right
-        assert str(ag.dtypes.result_type(a, b)) == str(torch.result_type(ta, tb)).replace("torch.", "")
+        assert str(ag.result_type(a, b)) == str(torch.result_type(ta, tb)).replace("torch.", "")
+
+
+@needs_torch
+def test_promote_types_matches_torch():
+    for a, b in itertools.product(DTYPES, repeat=2):
+        ours_ = ag.promote_types(np.dtype(a), np.dtype(b))
+        assert str(ours_) == torch_dtype_name(
+            torch.empty(0, dtype=torch.promote_types(getattr(torch, a), getattr(torch, b)))
+        )
 
 
 def test_promotion_rules_written_out():
