@@ -111,15 +111,19 @@ def run_backward(roots, root_grads, retain_graph=False, create_graph=False, inpu
 
     if inputs is not None:
         return [pending.get(t) if t._grad_fn is None else capture[t._grad_fn] for t in inputs]
-    given = {id(g.data) for g in root_grads}  # arrays someone else holds: a .grad gets its own copy,
-    for leaf in leaves:  # so that an in-place op on one .grad (zero_(), +=) never changes another tensor
+    # memory someone else holds gets copied into a .grad, so that an in-place op on one .grad
+    # (zero_(), +=) never changes another tensor (add sends one gradient to both its inputs)
+    given = {id(inplace.memory_of(g.data)) for g in root_grads}
+    for leaf in leaves:
         g = pending[leaf]
         for hook in leaf._hooks or ():
             g = _call_hook(hook, g)
         if leaf.grad is None:
-            if id(g.data) in given:
+            memory = id(inplace.memory_of(g.data))
+            if memory in given:
                 g = type(g)._make(g._backend.xp.array(g.data, copy=True), g._backend, g.requires_grad, g._grad_fn)
-            given.add(id(g.data))
+            else:
+                given.add(memory)
             leaf.grad = g
         else:
             leaf.grad = leaf.grad + g

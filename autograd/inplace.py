@@ -54,7 +54,7 @@ class _Version:
 _versions = {}  # id(memory owner) -> _Version, removed when the owner is freed
 
 
-def _owner(array):
+def memory_of(array):
     """The array that owns ``array``'s memory (``array`` itself unless it is a view)."""
     base = getattr(array, "base", None)
     while base is not None and hasattr(base, "dtype") and hasattr(base, "shape"):
@@ -64,7 +64,7 @@ def _owner(array):
 
 def _counter(array, create=False):
     """The version counter of ``array``'s memory (None if it never changed and ``create`` is False)."""
-    owner = _owner(array)
+    owner = memory_of(array)
     key = id(owner)
     v = _versions.get(key)
     if v is not None and v.ref() is owner:

@@ -168,6 +168,14 @@ def test_gradients_of_two_leaves_are_separate_tensors():
     np.testing.assert_array_equal(g.numpy(), [1.0, 1.0])
 
 
+def test_gradients_that_are_views_of_one_array_are_separate_too():
+    x = ag.tensor([[1.0, 2.0]], requires_grad=True)
+    y = ag.tensor([3.0, 4.0], requires_grad=True)
+    ((x.reshape(2) + y) * ag.tensor([5.0, 6.0])).sum().backward()  # x's gradient: a reshaped view of y's
+    x.grad.zero_()
+    np.testing.assert_array_equal(y.grad.numpy(), [5.0, 6.0])
+
+
 def test_zero_on_a_broadcast_gradient():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x.sum().backward()  # the gradient is a read-only broadcast of one 1
