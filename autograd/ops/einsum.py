@@ -65,6 +65,9 @@ class Einsum(Function):
     def backward(self, grad):
         return tuple(self._grad_of(k, grad) if need else None for k, need in enumerate(self.needs_input_grad))
 
+    def describe(self):
+        return {"equation": ",".join(self.terms) + "->" + self.out}
+
     def _grad_of(self, k, grad):
         xp = self.backend.xp
         operand = self.inputs[k]

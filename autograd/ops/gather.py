@@ -61,12 +61,15 @@ class Gather(Function):
 
     name = "gather"
 
-    def forward(self, a, where=None):
-        self.where, self.in_shape = where, a.shape
+    def forward(self, a, where=None, dim=0):
+        self.where, self.in_shape, self.dim = where, a.shape, dim
         return a[where]
 
     def backward(self, grad):
         return IndexAdd.apply(grad, index=self.where, shape=self.in_shape)
+
+    def describe(self):
+        return {"dim": self.dim}
 
 
 class Scatter(Function):
@@ -74,8 +77,8 @@ class Scatter(Function):
 
     name = "scatter"
 
-    def forward(self, a, s, where=None):
-        self.where = where
+    def forward(self, a, s, where=None, dim=0):
+        self.where, self.dim = where, dim
         out = a.copy()
         out[where] = s
         kept = self.backend.xp.ones(a.shape, dtype=bool)
@@ -86,13 +89,16 @@ class Scatter(Function):
     def backward(self, grad):
         return grad * constant(self.kept, grad), GetItem.apply(grad, index=self.where)
 
+    def describe(self):
+        return {"dim": self.dim}
+
 
 def gather(input, dim, index):
     """Read values along ``dim`` at ``index`` (same number of dims): out[i][j] = input[index[i][j]][j] for dim=0."""
     dim = check_axis(dim, input.ndim, "gather")
     index = _index_array(index, input, "gather")
     _check_index_shape(index, input, dim, "gather")
-    return Gather.apply(input, where=along_dim(index, dim, input.shape[dim], "gather", input._backend))
+    return Gather.apply(input, where=along_dim(index, dim, input.shape[dim], "gather", input._backend), dim=dim)
 
 
 def _src(src, index, input, op):
@@ -117,7 +123,7 @@ def scatter(input, dim, index, src=None, *, value=None):
     index = _index_array(index, input, "scatter")
     _check_index_shape(index, input, dim, "scatter", src if isinstance(src, Tensor) else None)
     where_ = along_dim(index, dim, input.shape[dim], "scatter", input._backend)
-    return Scatter.apply(input, _src(src, index, input, "scatter"), where=where_)
+    return Scatter.apply(input, _src(src, index, input, "scatter"), where=where_, dim=dim)
 
 
 def scatter_add(input, dim, index, src):

@@ -60,6 +60,7 @@ class RReLU(Function):
     name = "rrelu"
 
     def forward(self, a, lower=1.0 / 8, upper=1.0 / 3, training=False):
+        self.lower, self.upper, self.training = lower, upper, training
         xp = self.backend.xp
         if training:
             slopes = self.backend.random().uniform(lower, upper, a.shape).astype(a.dtype)
@@ -70,6 +71,9 @@ class RReLU(Function):
 
     def backward(self, grad):
         return grad * constant(self.slope, grad)
+
+    def describe(self):
+        return {"lower": self.lower, "upper": self.upper, "training": self.training}
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0):
