@@ -202,6 +202,21 @@ def test_the_cnn_block_stays_channel_major_forward_and_backward(size):
     _assert_same(_derivatives(block, [x, w1, w2]), _derivatives(_plain_block, [x, w1, w2]))
 
 
+@pytest.mark.parametrize(
+    "settings", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1)], ids=["k2", "k3s2p1"]
+)
+def test_max_pool_backward_with_a_c_ordered_gradient_and_a_channel_major_mask(settings):
+    """The pool before a flatten: dL/dy arrives C-ordered, the winners lie channel-major (copied to match)."""
+    x = _distinct((3, 4, 6, 6))
+    t = _as_channel_major(ag.tensor(x, dtype="float64", requires_grad=True))
+    t.retain_grad()
+    F.max_pool2d(t, **settings).reshape(3, -1).sum().backward()
+    assert memory_order(t.grad.data) == CHANNEL_MAJOR
+    fast = _derivatives(lambda a: F.max_pool2d(_as_channel_major(a), **settings).reshape(3, -1), [x])
+    plain = _derivatives(lambda a: F.max_pool2d(a, **settings).reshape(3, -1), [x])
+    _assert_same(fast, plain)
+
+
 def _plain_block(x, w1, w2):
     """The block with every activation moved to C order first (the plain path)."""
     h = _c_ordered(F.conv2d(x, w1, padding=1))

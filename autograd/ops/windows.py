@@ -76,6 +76,13 @@ def empty_like_order(xp, order, shape, dtype, lead=()):
     return buf.transpose(tuple(range(k)) + tuple(k + order.index(axis) for axis in range(len(shape))))
 
 
+def copy_in_order(xp, a, order):
+    """A copy of ``a`` laid out in memory as ``order`` says (see ``memory_order``)."""
+    out = empty_like_order(xp, order, a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
 @dataclass(frozen=True)
 class Geometry:
     """Where the windows of a 2-D convolution or pooling fall on an (H, W) image."""
@@ -210,6 +217,12 @@ class WindowScatter(Function):
     def forward(self, y, geometry=None, weights=None, shape=None):
         self.geometry, self.weights = geometry, weights
         xp = self.backend.xp
+        order = None if weights is None else memory_order(weights[..., 0, 0])
+        if order is not None and memory_order(y) != order:
+            # y is read once per kernel offset, beside weights and the output (in weights' memory
+            # order): one copy of y into that order first is cheaper than KH*KW mismatched reads.
+            # (Max-pool's gradient arrives C-ordered from a flatten; its mask is channel-major.)
+            y = copy_in_order(xp, y, order)
         cols = xp.broadcast_to(y[..., None, None], y.shape + geometry.kernel)  # y at every tap, a view
         return geometry.scatter(xp, cols, shape, y.dtype, weights)
 
