@@ -89,6 +89,21 @@ from .ops.shape import (
 from .ops.smooth_activations import celu, gelu, logsigmoid, mish, normalize, selu, silu, softmin, softsign
 from .ops.softmax import log_softmax, softmax
 from .ops.sorting import argsort, median, sort, topk
+from .ops.torch_aliases import (
+    bmm,
+    clamp_max,
+    clamp_min,
+    clone,
+    dot,
+    mm,
+    narrow,
+    norm,
+    outer,
+    reciprocal,
+    select,
+    square,
+    trace,
+)
 from .ops.torch_reductions import (
     amax,
     amin,
@@ -131,4 +146,8 @@ __all__ += [
     "prod", "relu6", "remainder", "repeat", "repeat_interleave", "roll", "round", "rrelu", "rsqrt", "scatter",
     "scatter_add", "selu", "silu", "sinh", "softmin", "softsign", "sort", "split", "std_mean", "tan", "topk",
     "tril", "triu", "trunc", "unbind", "unflatten", "var_mean",
+]  # fmt: skip
+__all__ += [
+    "bmm", "clamp_max", "clamp_min", "clone", "dot", "mm", "narrow", "norm", "outer", "reciprocal", "select",
+    "square", "trace",
 ]  # fmt: skip

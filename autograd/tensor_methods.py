@@ -13,6 +13,85 @@ class TensorMethods:
 
     __slots__ = ()
 
+    # ------------------------------------------------------------ PyTorch's method spellings
+    def add(self, other):
+        return F.add(self, other)
+
+    def sub(self, other):
+        return F.sub(self, other)
+
+    def mul(self, other):
+        return F.mul(self, other)
+
+    def div(self, other):
+        return F.div(self, other)
+
+    def neg(self):
+        return F.neg(self)
+
+    def square(self):
+        return F.square(self)
+
+    def reciprocal(self):
+        return F.reciprocal(self)
+
+    def clone(self):
+        return F.clone(self)
+
+    def clamp_min(self, min):
+        return F.clamp_min(self, min)
+
+    def clamp_max(self, max):
+        return F.clamp_max(self, max)
+
+    def t(self):
+        """The transpose of a matrix (a vector stays as it is), as PyTorch's ``x.t()``."""
+        if self.ndim > 2:
+            raise ValueError(
+                f"t(): expects at most 2 dims, got shape {tuple(self.shape)}; use x.transpose(0, 1) or x.mT"
+            )
+        return F.transpose(self) if self.ndim == 2 else self
+
+    def mm(self, mat2):
+        return F.mm(self, mat2)
+
+    def bmm(self, mat2):
+        return F.bmm(self, mat2)
+
+    def dot(self, other):
+        return F.dot(self, other)
+
+    def outer(self, vec2):
+        return F.outer(self, vec2)
+
+    def trace(self):
+        return F.trace(self)
+
+    def norm(self, p=2, dim=None, keepdim=False):
+        return F.norm(self, p, dim, keepdim)
+
+    def narrow(self, dim, start, length):
+        return F.narrow(self, dim, start, length)
+
+    def select(self, dim, index):
+        return F.select(self, dim, index)
+
+    def dim(self):
+        """The number of dims (``x.ndim``)."""
+        return self.ndim
+
+    def nelement(self):
+        """The number of elements (``x.numel()``)."""
+        return self.numel()
+
+    def is_floating_point(self):
+        """True for a floating-point dtype."""
+        return self.dtype.kind == "f"
+
+    def type_as(self, other):
+        """A copy with ``other``'s dtype."""
+        return self.astype(other.dtype)
+
     # ------------------------------------------------------------ elementwise math
     def tan(self):
         return F.tan(self)

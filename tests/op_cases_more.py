@@ -191,6 +191,26 @@ CASES = [
     C("einsum_ellipsis", lambda a, b: F.einsum("...ij,...jk", a, b), lambda a, b: _torch().einsum("...ij,...jk", a, b), ((2, 3, 4), (4, 2))),
     C("einsum_three", lambda a, b, c: F.einsum("i,ij,j->", a, b, c), lambda a, b, c: _torch().einsum("i,ij,j->", a, b, c), ((3,), (3, 4), (4,))),
     C("einsum_bcast_size1", lambda a, b: F.einsum("bij,bj->bi", a, b), lambda a, b: _torch().einsum("bij,bj->bi", a, b), ((1, 2, 3), (4, 3))),
+    # ---------------------------------------------------------------- PyTorch's other spellings
+    C("square", lambda a: F.square(a), lambda a: a.square(), ((2, 3),)),
+    C("reciprocal", lambda a: a.reciprocal(), lambda a: a.reciprocal(), ((2, 3),), ("away",)),
+    C("clone", lambda a: a.clone() * a, lambda a: a.clone() * a, ((2, 3),)),
+    C("methods_add_sub_mul_div_neg", lambda a, b: a.add(b).mul(a).sub(1.5).div(b).neg(), lambda a, b: a.add(b).mul(a).sub(1.5).div(b).neg(), ((2, 3), (3,)), ("n", "pos")),
+    C("mm", lambda a, b: F.mm(a, b), lambda a, b: _torch().mm(a, b), ((2, 3), (3, 4))),
+    C("bmm", lambda a, b: a.bmm(b), lambda a, b: a.bmm(b), ((2, 2, 3), (2, 3, 4))),
+    C("dot", lambda a, b: F.dot(a, b), lambda a, b: _torch().dot(a, b), ((4,), (4,))),
+    C("outer", lambda a, b: a.outer(b), lambda a, b: a.outer(b), ((3,), (2,))),
+    C("trace", lambda a: F.trace(a), lambda a: a.trace(), ((3, 4),)),
+    C("t", lambda a: a.t(), lambda a: a.t(), ((3, 4),)),
+    C("norm", lambda a: a.norm(), lambda a: a.norm(), ((3, 4),)),
+    C("norm_dim_keepdim", lambda a: F.norm(a, dim=1, keepdim=True), lambda a: a.norm(dim=1, keepdim=True), ((3, 4),)),
+    C("norm_p1", lambda a: a.norm(p=1, dim=0), lambda a: a.norm(p=1, dim=0), ((3, 4),), ("away",)),
+    C("norm_p3", lambda a: F.norm(a, 3), lambda a: a.norm(3), ((3, 4),), ("away",)),
+    C("narrow", lambda a: a.narrow(1, 1, 2), lambda a: a.narrow(1, 1, 2), ((3, 4),)),
+    C("narrow_neg_start", lambda a: F.narrow(a, 0, -2, 2), lambda a: a.narrow(0, -2, 2), ((3, 4),)),
+    C("select", lambda a: a.select(1, -1), lambda a: a.select(1, -1), ((3, 4),)),
+    C("clamp_min", lambda a: a.clamp_min(0.2), lambda a: a.clamp_min(0.2), ((3, 4),)),
+    C("clamp_max", lambda a: F.clamp_max(a, -0.1), lambda a: a.clamp_max(-0.1), ((3, 4),)),
 ]  # fmt: skip
 
 CASE_IDS = [c.id for c in CASES]

@@ -353,6 +353,16 @@ def test_normalize_of_a_zero_vector_gives_pytorchs_finite_gradient():
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
 
 
+def test_norm_of_a_zero_vector_has_pytorchs_zero_gradient():
+    x = ag.tensor([[0.0, 0.0], [3.0, 4.0]], dtype="float64", requires_grad=True)
+    t = torch.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    x.norm(dim=1).sum().backward()
+    t.norm(dim=1).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())
+    assert ag.zeros(2, 3).dim() == 2 and ag.zeros(2, 3).nelement() == 6 and ag.zeros(1).is_floating_point()
+    assert ag.zeros(2).type_as(ag.zeros(1, dtype="float64")).dtype == np.float64
+
+
 def test_erf_is_accurate_across_its_range():
     values = np.concatenate([np.linspace(-7, 7, 2001), [0.0, 1e-8, -3e-300, np.inf, -np.inf]])
     ours = F.erf(ag.tensor(values, dtype="float64")).numpy()
@@ -550,6 +560,9 @@ def test_every_added_tensor_method_has_a_docstring():
         (lambda: ag.zeros(2, 3).topk(4), r"topk: k=4 is out of range for dim 1 of size 3"),
         (lambda: F.prod(ag.zeros(2, 3), (0, 1)), r"prod: dim must be one int"),
         (lambda: F.tril(ag.zeros(3)), r"tril: expects at least 2 dims"),
+        (lambda: F.mm(ag.zeros(2, 2, 2), ag.zeros(2, 2)), r"mm: expects 2-D tensors.*use matmul"),
+        (lambda: ag.zeros(2, 2, 2).t(), r"t\(\): expects at most 2 dims.*transpose\(0, 1\)"),
+        (lambda: ag.zeros(2, 3).narrow(1, 2, 2), r"narrow: start 2 and length 2 do not fit dim 1 of size 3"),
     ],
 )
 def test_errors_name_the_op_and_the_fix(call, message):

@@ -8,9 +8,10 @@ import math
 
 from ..function import Function
 from .activations import elu, sigmoid, softplus, tanh
-from .elementwise import clip, where
+from .elementwise import clip
 from .exp_log import erf
 from .softmax import softmax
+from .torch_aliases import norm
 
 _SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -174,13 +175,8 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     With n = ||x||_p = (sum |x_i|^p)^(1/p): dn/dx_i = sign(x_i) |x_i|^(p-1) / n^(p-1), and the
     quotient rule gives dL/dx = dL/dy / n - (sum_j dL/dy_j x_j) / n^2 * dn/dx. Where n < eps the
     divisor is the constant eps, and an all-zero vector gets gradient 1/eps (as PyTorch),
-    never NaN: its norm is computed from a stand-in 1 and then set to 0.
+    never NaN (``norm`` gives a zero vector's norm the gradient 0).
     """
-    p = float(p)
-    if p <= 0:
+    if float(p) <= 0:
         raise ValueError(f"normalize: p must be positive, got {p}")
-    powered = input * input if p == 2.0 else input.abs() ** p
-    total = powered.sum(dim=dim, keepdims=True)
-    empty = total.data == 0
-    norm = where(empty, 0.0, where(empty, 1.0, total) ** (1.0 / p))
-    return input / clip(norm, min=eps)
+    return input / clip(norm(input, p, dim, keepdim=True), min=eps)
