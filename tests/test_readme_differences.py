@@ -51,6 +51,13 @@ def _max_axis_gives_values_and_shares_ties():
     assert isinstance(torch.tensor(X).max(axis=1), tuple)  # PyTorch: (values, indices)
 
 
+def _second_var_argument_is_keepdim():
+    x, t = ag.tensor(X, dtype="float64"), torch.tensor(X)
+    assert x.var(0, True).shape == (1, 3) and x.std(1, True).shape == (2, 1)
+    assert tuple(t.var(0, True).shape) == (3,)  # PyTorch: unbiased=True
+    np.testing.assert_allclose(x.var(0, correction=1).numpy(), t.var(0, True).numpy())
+
+
 def _size_is_a_plain_tuple():
     x = ag.zeros(2, 3)
     assert type(x.size()) is tuple and x.size() == (2, 3) and x.numel() == 6
@@ -152,6 +159,7 @@ def _attention_converts_a_float_mask():
 CHECKS = {
     "`x.var()`, `x.std()`, `torch.var_mean(x)` divide by n - 1": _variance_is_the_population_one,
     "`x.max(dim=1)`, `x.max(axis=1)` and `torch.max(x, axis=1)` give `(values, indices)`": _max_axis_gives_values_and_shares_ties,
+    "`x.var(0, True)`, `x.std(0, True)`: the second argument is the old `unbiased`": _second_var_argument_is_keepdim,
     "`x.size()` is a `torch.Size`": _size_is_a_plain_tuple,
     "`x // y` has no gradient (backward raises)": _floor_divide_has_a_zero_gradient,
     "`F.softmax(x)`, `F.softmin(x)` without `dim` guess one (with a warning)": _softmax_without_dim_uses_the_last,
