@@ -368,6 +368,11 @@ def test_erf_is_accurate_across_its_range():
     ours = F.erf(ag.tensor(values, dtype="float64")).numpy()
     np.testing.assert_allclose(ours, torch.special.erf(torch.tensor(values)).numpy(), rtol=2e-15, atol=2e-16)
     assert np.isnan(F.erf(ag.tensor([np.nan])).numpy()).all()
+    single = F.erf(ag.tensor(values, dtype="float32"))  # fewer terms in float32: still within its precision
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(
+        single.numpy(), torch.special.erf(torch.tensor(values, dtype=torch.float32)).numpy(), rtol=3e-7, atol=1e-7
+    )
 
 
 def test_logcumsumexp_handles_values_too_large_for_exp():
