@@ -198,10 +198,13 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return GetItem.apply(planes, index=(Ellipsis, xp.asarray(r), xp.asarray(c)))
 
 
+_diagonal_of = diagonal  # diag's argument is called diagonal too (PyTorch's name), hiding the function
+
+
 def diag(input, diagonal=0):
     """A vector -> a square matrix with it on diagonal ``diagonal``; a matrix -> its diagonal (a vector)."""
     if input.ndim == 2:
-        return globals()["diagonal"](input, diagonal)
+        return _diagonal_of(input, diagonal)
     if input.ndim != 1:
         raise ValueError(f"diag: expects a vector or a matrix, got shape {tuple(input.shape)}")
     n = input.shape[0] + abs(diagonal)
