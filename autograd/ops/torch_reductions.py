@@ -16,22 +16,18 @@ from .elementwise import maximum, minimum
 from .sorting import max_dim, min_dim
 
 
-def _keep(keepdim, keepdims):
-    return keepdim if keepdims is None else keepdims
-
-
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Sum over ``dim`` (an int, a tuple, or None for all); ``dtype`` converts first (as PyTorch)."""
     if dtype is not None:
         input = input.astype(dtype)
-    return _r.sum(input, axis, _keep(keepdim, keepdims), dim=dim)
+    return _r.sum(input, axis, keepdim if keepdims is None else keepdims, dim=dim)
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     """Average over ``dim``; ``dtype`` converts first."""
     if dtype is not None:
         input = input.astype(dtype)
-    return _r.mean(input, axis, _keep(keepdim, keepdims), dim=dim)
+    return _r.mean(input, axis, keepdim if keepdims is None else keepdims, dim=dim)
 
 
 def _correction(correction, unbiased):
@@ -43,12 +39,16 @@ def _correction(correction, unbiased):
 def var(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
     """Variance sum((x - mean)^2) / (n - correction); the population variance (correction=0) unless told
     (PyTorch's default is correction=1: pass correction=1 or unbiased=True for the sample variance)."""
-    return _r.var(input, axis, _keep(keepdim, keepdims), dim=dim, correction=_correction(correction, unbiased))
+    return _r.var(
+        input, axis, keepdim if keepdims is None else keepdims, dim=dim, correction=_correction(correction, unbiased)
+    )
 
 
 def std(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
     """Standard deviation sqrt(var) (population by default, as ``var``)."""
-    return _r.std(input, axis, _keep(keepdim, keepdims), dim=dim, correction=_correction(correction, unbiased))
+    return _r.std(
+        input, axis, keepdim if keepdims is None else keepdims, dim=dim, correction=_correction(correction, unbiased)
+    )
 
 
 def var_mean(input, dim=None, keepdim=False, *, correction=0, unbiased=None, axis=None, keepdims=None):
@@ -71,8 +71,8 @@ def max(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     if isinstance(dim, Tensor):
         return maximum(input, dim)
     if axis is None and isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
-        return max_dim(input, dim, _keep(keepdim, keepdims))
-    return _r.max(input, axis, _keep(keepdim, keepdims), dim=dim)
+        return max_dim(input, dim, keepdim if keepdims is None else keepdims)
+    return _r.max(input, axis, keepdim if keepdims is None else keepdims, dim=dim)
 
 
 def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -81,8 +81,8 @@ def min(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     if isinstance(dim, Tensor):
         return minimum(input, dim)
     if axis is None and isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
-        return min_dim(input, dim, _keep(keepdim, keepdims))
-    return _r.min(input, axis, _keep(keepdim, keepdims), dim=dim)
+        return min_dim(input, dim, keepdim if keepdims is None else keepdims)
+    return _r.min(input, axis, keepdim if keepdims is None else keepdims, dim=dim)
 
 
 def amax(input, dim=(), keepdim=False):
@@ -97,7 +97,7 @@ def amin(input, dim=(), keepdim=False):
 
 def logsumexp(input, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """log(sum(exp(x))) over ``dim``, without overflow."""
-    return _r.logsumexp(input, axis, _keep(keepdim, keepdims), dim=dim)
+    return _r.logsumexp(input, axis, keepdim if keepdims is None else keepdims, dim=dim)
 
 
 def argmax(input, dim=None, keepdim=False, *, axis=None):
