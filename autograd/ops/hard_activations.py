@@ -66,7 +66,8 @@ class RReLU(Function):
             slopes = self.backend.random().uniform(lower, upper, a.shape).astype(a.dtype)
         else:
             slopes = xp.asarray((lower + upper) / 2, dtype=a.dtype)
-        self.slope = xp.where(a > 0, xp.asarray(1, dtype=a.dtype), slopes)  # at 0 the slope, as PyTorch.astype(a.dtype, copy=False)
+        # at 0 the slope, as PyTorch
+        self.slope = xp.where(a > 0, xp.asarray(1, dtype=a.dtype), slopes).astype(a.dtype, copy=False)
         return a * self.slope
 
     def backward(self, grad):
