@@ -375,6 +375,18 @@ def test_erf_is_accurate_across_its_range():
     )
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_logcumsumexp_gradient_where_a_prefix_lies_far_below_the_largest_value(dtype):
+    values = [-200.0, 0.0, -500.0, 3.0]
+    x = ag.tensor(values, dtype=dtype, requires_grad=True)
+    t = torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=True)
+    upstream = [1.0, -2.0, 0.0, 3.0]
+    x.logcumsumexp(0).backward(ag.tensor(upstream, dtype=dtype))
+    t.logcumsumexp(0).backward(torch.tensor(upstream, dtype=getattr(torch, dtype)))
+    assert np.isfinite(x.grad.numpy()).all()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-30)
+
+
 def test_logcumsumexp_handles_values_too_large_for_exp():
     values = [1000.0, 1001.0, -1000.0, 999.0]
     x = ag.tensor(values, dtype="float64", requires_grad=True)

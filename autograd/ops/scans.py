@@ -128,14 +128,28 @@ class LogCumSumExp(Function):
         return xp.log(xp.cumsum(xp.exp(a - top), axis=dim)) + top
 
     def backward(self, grad):
-        # e^(a_i - y_j) = e^(a_i - c) * e^(c - y_j), with c the largest a along dim: a constant shift
-        # that keeps e^(a_i - c) <= 1 (it overflows only when prefixes differ by more than ~700 in float64)
         a, y = self.inputs[0], self.output()
+        if not is_grad_enabled() and self.backend.xp is np:  # values only: the form that never overflows
+            return constant(_logcumsumexp_grad_array(a.data, y.data, grad.data, self.dim), grad)
+        # differentiable: e^(a_i - y_j) = e^(a_i - c) * e^(c - y_j), c the largest a along dim, keeps
+        # e^(a_i - c) <= 1 (e^(c - y_j) overflows only where a prefix lies ~88 (float32) below c)
         c = constant(a.data.max(axis=self.dim, keepdims=True), a)
         return (a - c).exp() * reverse_cumsum(grad * (c - y).exp(), self.dim)
 
     def describe(self):
         return {"dim": self.dim}
+
+
+def _logcumsumexp_grad_array(a, y, g, dim):
+    """sum_{j >= i} g_j e^(a_i - y_j), in logs: e^(a_i + ln sum_{j >= i} e^(ln g_j - y_j)), positive and
+    negative g_j apart (a log needs a positive number). Every exponent is <= ln sum |g|: no overflow."""
+    out = np.zeros_like(a)
+    with np.errstate(divide="ignore"):  # ln 0 = -inf stands for "no contribution"
+        for sign in (1.0, -1.0):
+            w = np.log(np.maximum(sign * g, 0)) - y
+            later = np.flip(np.logaddexp.accumulate(np.flip(w, dim), axis=dim), dim)
+            out += sign * np.exp(a + later)
+    return out
 
 
 class Prod(Function):
