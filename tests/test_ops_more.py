@@ -563,6 +563,14 @@ def test_every_added_tensor_method_has_a_docstring():
         (lambda: F.gather(ag.zeros(3, 4), 1, np.array([0, 1])), r"gather: index must have as many dims"),
         (lambda: F.gather(ag.zeros(3, 4), 1, np.array([[0.5]])), r"gather: index must hold integers"),
         (lambda: F.one_hot(ag.tensor([0, 3]), 3), r"one_hot: class indices must lie in \[0, 3\)"),
+        (
+            lambda: F.scatter(ag.zeros(2, 2), 0, np.array([[0, 1]]), ag.ones(1, 2, dtype="float64")),
+            r"scatter: src \(float64, cpu\) must match the input \(float32, cpu\)",
+        ),
+        (
+            lambda: F.scatter_add(ag.zeros(2, 2), 0, np.array([[0, 1]]), ag.ones(1, 2, dtype="float64")),
+            r"scatter_add: src \(float64",
+        ),
         (lambda: F.one_hot(ag.tensor([0.0, 1.0])), r"one_hot: expects a tensor of class indices \(int64\)"),
         (lambda: ag.zeros(2, 3).repeat(2), r"repeat: give at least one count per dim.*repeat_interleave"),
         (lambda: F.masked_fill(ag.zeros(2), np.array([1, 0]), 1.0), r"masked_fill: mask must be a bool tensor"),

@@ -18,6 +18,10 @@ from .indexing import GetItem, IndexAdd
 
 def _index_array(index, like, op):
     """``index`` as an integer array on ``like``'s device, or a clear error."""
+    if isinstance(index, Tensor) and index._backend is not like._backend:
+        raise RuntimeError(
+            f"{op}: the index is on {index.device} but the input on {like.device}; move it, e.g. index.to('{like.device}')"
+        )
     data = index.data if isinstance(index, Tensor) else like._backend.xp.asarray(index)
     if data.dtype.kind not in "iu":
         raise TypeError(f"{op}: index must hold integers (e.g. made with .long()), got dtype {data.dtype}")
@@ -104,6 +108,11 @@ def gather(input, dim, index):
 def _src(src, index, input, op):
     if not isinstance(src, Tensor):  # a number: write it everywhere the index points
         return Tensor._make(input._backend.xp.full(index.shape, src, dtype=input.dtype), input._backend, False, None)
+    if src.dtype != input.dtype or src._backend is not input._backend:
+        raise TypeError(
+            f"{op}: src ({src.dtype}, {src.device}) must match the input ({input.dtype}, {input.device}); "
+            f"convert it first, e.g. src.to('{input.device}', dtype='{input.dtype}')"
+        )
     if src.shape != index.shape:  # PyTorch reads the leading block of a larger src
         src = src[tuple(slice(n) for n in index.shape)]
     return src
