@@ -163,6 +163,8 @@ def index_select(input, dim, index):
 
 
 def _mask_array(mask, input, op):
+    if isinstance(mask, Tensor) and mask._backend is not input._backend:
+        raise RuntimeError(f"{op}: the mask is on {mask.device} but the input on {input.device}; move it with .to()")
     data = mask.data if isinstance(mask, Tensor) else input._backend.xp.asarray(mask)
     if data.dtype != bool:
         raise TypeError(f"{op}: mask must be a bool tensor (e.g. x > 0), got dtype {data.dtype}; use mask.bool()")
