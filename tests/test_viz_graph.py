@@ -71,6 +71,46 @@ def test_options_hide_rows_and_large_arrays_are_summarised():
     assert "value" not in src and "float32" not in src
 
 
+def iris_mlp_loss():
+    import numpy as np
+
+    import nn
+
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+    x = ag.tensor(np.random.default_rng(0).normal(size=(5, 4)).astype("float32"), name="x")
+    loss = nn.CrossEntropyLoss()(model(x), ag.tensor(np.array([0, 1, 2, 0, 1])))
+    loss.backward(retain_graph=True)
+    return model, loss
+
+
+def test_long_vectors_are_summarised_with_four_digits():
+    model, loss = iris_mlp_loss()
+    src = viz.draw_graph(loss).source
+    bias = model[0].bias.numpy().astype("float64")
+    # a bias of 16 values: one summary line, 4 significant digits, not 16 numbers of 6 digits
+    want = f"value = min {bias.min():.4g}  mean {bias.mean():.4g}  max {bias.max():.4g}"
+    line = next(row for row in src.splitlines() if row.lstrip().startswith("T") and "0.bias|" in row)
+    assert want in line and line.count(",") < 4, line
+    assert "value = [0.199472, -0.100652, 0.201037]" in src  # 3 values: still written out, 6 digits
+    assert viz.values.array_lines(ag.arange(6.0)) == ["[0, 1, 2, 3, 4, 5]"]  # up to 6 in a row stay exact
+    assert viz.values.array_lines(ag.arange(7.0)) == ["min 0  mean 3  max 6"]
+
+
+@needs_dot
+def test_no_box_of_the_iris_network_is_wider_than_a_projector(tmp_path):
+    _, loss = iris_mlp_loss()
+    root = ET.parse(viz.save(viz.draw_graph(loss), tmp_path / "g.svg")).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    widths = {}
+    for g in root.iter(ns + "g"):
+        if g.get("class") == "node":
+            xs = [float(v.split(",")[0]) for poly in g.iter(ns + "polygon") for v in poly.get("points").split()]
+            if xs:
+                widths[g.find(ns + "title").text] = max(xs) - min(xs)
+    assert len(widths) > 10 and max(widths.values()) < 300, widths  # the 16-value bias was ~2,000 px wide
+
+
 def test_drawing_a_freed_graph_says_what_to_do():
     w = ag.tensor(0.5, requires_grad=True)
     loss = (w * 3.0).exp()

@@ -74,6 +74,10 @@ def test_one_layout_per_level_and_steps_are_data(tmp_path):
     assert "Layer CrossEntropyLoss" in loss_layer and "to the input 2.out: dL/d2.out = " in loss_layer
     assert "Layer 2: Linear(16 -&gt; 3)" in linear and "rule: y = a @ b^T + c" in linear and "agree" in linear
     assert data["tensors"]["T1"]["name"] == "x" and data["tensors"]["T1"]["vmap"]["maps"][0]["h"] == 8
+    # the picture's box summarises the bias of 16 values; its panel lists every one
+    bias = next(t for t in data["tensors"].values() if t["name"] == "0.bias")
+    assert len(bias["values"].split(",")) == 16 and len(bias["grads"].split(",")) == 16
+    assert "0.bias|(16,) float32|value = min " in (tmp_path / "graph.dot").read_text()
 
 
 @needs_dot
@@ -369,6 +373,9 @@ def test_clicking_a_tensor_opens_its_numbers_and_paths_to_the_loss(browser, tmp_
     text = node.text
     assert "0.weight" in text and "(16, 1, 3, 3)" in text and "float32" in text
     assert "min" in text and "norm" in text and "dL/d0.weight" in text
+    assert (
+        "every number of value:" in text and "every number of dL/d0.weight:" in text and text.count(",") > 144
+    )  # its 144 numbers, where the box has min/mean/max
     assert len(node.find_elements("css selector", "canvas")) == 32  # 16 filters, value and gradient
     painted = browser.execute_script(
         "var c = arguments[0].querySelector('canvas'); var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"

@@ -298,7 +298,8 @@ def heat_maps(a, role="intermediate"):
 
 
 def tensor_info(tn, grad, budget):
-    """What the panel of a tensor shows: name, shape, dtype, role, statistics and heat maps.
+    """What the panel of a tensor shows: name, shape, dtype, role, statistics, every value (up to
+    256 of them, where the box summarises them) and heat maps.
 
     ``budget`` is a one-element list of heat-map bytes left for the page.
     """
@@ -310,6 +311,9 @@ def tensor_info(tn, grad, budget):
         "role": tn.role,
         "value": stats(value),
         "grad": stats(grad),
+        # every number, where the picture's box shows only min/mean/max (a bias of 16 values)
+        "values": None if V.is_small(value) else V.full_text(value),
+        "grads": None if grad is None or V.is_small(grad) else V.full_text(V.to_numpy(grad)),
     }
     for key, a in (("vmap", value), ("gmap", grad)):
         maps = heat_maps(a, tn.role) if budget[0] > 0 else None

@@ -185,6 +185,9 @@ function tgStepper(root, data) {
         esc(r[1].max) + '</td><td>' + esc(r[1].norm) + '</td></tr>';
     });
     h += '</table>';
+    [['value', t.values], [data.gradName(t), t.grads]].forEach(function (r) { // the box shows a summary: here every number
+      if (r[1]) h += '<div class="tg-hint">every number of ' + esc(r[0]) + ':</div><pre class="tg-values">' + esc(r[1]) + '</pre>';
+    });
     if (!t.grad && data.kind === 'backward') h += '<div class="tg-hint">No gradient: nothing asked for one.</div>';
     [['value', t.vmap], [data.gradName(t), t.gmap]].forEach(function (r) {
       var m = r[1];
