@@ -448,6 +448,56 @@ def test_flagship_demo_page_in_the_browser(browser, tmp_path):
     assert errors(browser) == []
 
 
+_OUTSIDE = """
+var root = document.querySelectorAll('.tg-stepper')[0], pane = root.querySelector('.tg-picture');
+var box = pane.getBoundingClientRect(), left = box.left + pane.clientLeft, top = box.top + pane.clientTop;
+var keys = arguments[0] || [...root.querySelectorAll('.tg-level:not([hidden]) g.node[data-key]')].map(g => g.dataset.key);
+return [keys.length, keys.filter(function (k) {
+  var r = root.querySelector('.tg-level:not([hidden]) g.node[data-key="' + k + '"]').getBoundingClientRect();
+  return r.left < left || r.right > left + pane.clientWidth || r.top < top || r.bottom > top + pane.clientHeight;
+})];
+"""
+
+
+@needs_dot
+@pytest.mark.browser
+def test_one_weight_graph_is_all_in_view_at_1024x768(browser, tmp_path):
+    lesson("00_flagship_demo").one_weight_descent(render_first_to=tmp_path)
+    open_page(browser, tmp_path / "index.html")
+    shown, outside = browser.execute_script(_OUTSIDE, None)
+    assert shown == 10 and outside == []  # x, w, y, 2, y_pred, t1, E and the three ops, none scrolled away
+    assert min(browser.execute_script(_LABELS, 0)) >= 11
+    picture, side = browser.execute_script(
+        "return ['.tg-picture', '.tg-side'].map(s => document.querySelector(s).getBoundingClientRect().width)"
+    )
+    assert picture > 1.5 * side  # the picture gets the larger share
+    assert errors(browser) == []
+
+
+@needs_dot
+@pytest.mark.browser
+def test_flagship_network_page_opens_with_the_opened_layer_in_view(browser, tmp_path):
+    _, _, index = lesson("00_flagship_demo").network_backward_page(tmp_path / "network")
+    open_page(browser, index)
+    (data,) = page_data(index.read_text())
+    opened = data["levels"][data["start"]]["open"]
+    assert "op1" in opened and "T2" in opened  # the layer's op and its weight
+    shown, outside = browser.execute_script(_OUTSIDE, opened)
+    assert shown == len(opened) and outside == []
+    side_by_side = browser.execute_script(
+        "var p = document.querySelector('.tg-picture').getBoundingClientRect(),"
+        " s = document.querySelector('.tg-side').getBoundingClientRect(); return s.left >= p.right && s.top === p.top"
+    )
+    assert side_by_side
+    # a tensor's panel makes the page taller (a scrollbar appears): the text column stays beside the picture
+    browser.execute_script("arguments[0].tgStepper.select('T3')", stepper(browser))
+    assert browser.execute_script(
+        "var p = document.querySelector('.tg-picture').getBoundingClientRect(),"
+        " s = document.querySelector('.tg-side').getBoundingClientRect(); return s.left >= p.right"
+    )
+    assert errors(browser) == []
+
+
 @needs_dot
 @pytest.mark.browser
 def test_forward_stepper_shows_values_as_they_are_computed(browser, tmp_path):

@@ -243,6 +243,10 @@ def _stepper(kind, view, events, group_panel, init, will, before, title, subtitl
         entry["will"] = sorted(set(will) | {box_key(p) for p in lv.boxes})
         opens = {box_key(p): level_ids.get("layer:" + ".".join(p)) for p in lv.boxes}
         entry["boxes"] = {key: k for key, k in opens.items() if k is not None}  # a layer too big to open has none
+        if lv.expand:  # the opened layer's ops and tensors: the page opens with them in view
+            inside = [op for op in view.ops if op.scope in lv.expand]
+            keys = [k for op in inside for k in (*(i.key for i in op.inputs), op.key, op.output.key)]
+            entry["open"] = list(dict.fromkeys(keys))
         if lv.svg is not None:
             svg, entry["w"], entry["h"] = S.prepare_svg(lv.svg)
             if k == start:

@@ -1,7 +1,7 @@
 /* The stepper: one picture per level, laid out once by dot; every step recolours it.
    tgStepper(root, data) works only inside `root`, so several steppers share a document. */
 function tgStepper(root, data) {
-  var MIN_LABEL_PX = 11.5; // default and "fit" zoom never make a label smaller than this
+  var MIN_LABEL_PX = 11.05; // default and "fit" zoom never make a label smaller than this (11 CSS px, and a margin)
   var find = function (sel) { return root.querySelector(sel); };
   var picture = find('.tg-picture'), formula = find('.tg-formula'), nodePanel = find('.tg-node');
   var slider = find('.tg-slider'), counter = find('.tg-counter');
@@ -44,9 +44,8 @@ function tgStepper(root, data) {
         g.classList.toggle('tg-pending', pending(g.getAttribute('data-tail')) || pending(g.getAttribute('data-head')));
       });
     }
-    // bring this step's op into view (before the first step: where the pass starts, e.g. the loss)
-    var focus = current.length ? current[0] : L.init.done[0];
-    if (s && focus) reveal(s.querySelector('g.node[data-key="' + focus + '"]'));
+    // bring this step's op into view; before the first step, the opened layer (if any) and where the pass starts
+    reveal(current.length ? current : (L.open || []).concat(L.init.done.slice(0, 1)));
     formula.innerHTML = state.k === 0 ? data.before : data.panels[L.steps[state.k - 1].p];
     formula.setAttribute('data-step', state.k);
     slider.max = n;
@@ -55,15 +54,29 @@ function tgStepper(root, data) {
     prev.disabled = state.k === 0;
     next.disabled = state.k === n;
   }
-  // scroll the picture (only the picture) so that the node `g` is in view
-  function reveal(g) {
-    if (!g) return;
-    var box = picture.getBoundingClientRect(), r = g.getBoundingClientRect();
-    if (r.left < box.left || r.right > box.right) {
-      picture.scrollLeft += (r.left + r.right) / 2 - (box.left + box.right) / 2;
+  // scroll the picture (only the picture) so that the nodes `keys` are in view: all of them where they
+  // fit, else the first ones that fit together; nothing moves while they are visible already
+  function reveal(keys) {
+    var s = svg();
+    if (!s) return;
+    var box = picture.getBoundingClientRect(), u = null;
+    var w = picture.clientWidth - 8, h = picture.clientHeight - 8;
+    for (var i = 0; i < keys.length; i++) {
+      var g = s.querySelector('g.node[data-key="' + keys[i] + '"]');
+      if (!g) continue;
+      var r = g.getBoundingClientRect();
+      var v = u ? { left: Math.min(u.left, r.left), right: Math.max(u.right, r.right),
+        top: Math.min(u.top, r.top), bottom: Math.max(u.bottom, r.bottom) } : r;
+      if (u && (v.right - v.left > w || v.bottom - v.top > h)) break;
+      u = v;
     }
-    if (r.top < box.top || r.bottom > box.bottom) {
-      picture.scrollTop += (r.top + r.bottom) / 2 - (box.top + box.bottom) / 2;
+    if (!u) return;
+    var left = box.left + picture.clientLeft, top = box.top + picture.clientTop;
+    if (u.left < left || u.right > left + picture.clientWidth) {
+      picture.scrollLeft += (u.left + u.right) / 2 - (left + picture.clientWidth / 2);
+    }
+    if (u.top < top || u.bottom > top + picture.clientHeight) {
+      picture.scrollTop += (u.top + u.bottom) / 2 - (top + picture.clientHeight / 2);
     }
   }
 
@@ -105,22 +118,44 @@ function tgStepper(root, data) {
       picture.scrollTop = (picture.scrollTop + cy) * f - cy;
     }
   }
+  function smallestLabel() {
+    var smallest = Infinity, texts = svg().querySelectorAll('text');
+    for (var j = 0; j < texts.length && j < 400; j++) {
+      var h = texts[j].getBoundingClientRect().height;
+      if (h > 0 && h < smallest) smallest = h;
+    }
+    return smallest;
+  }
   function minScale() {
     var i = state.level;
     if (state.minScale[i] === undefined) {
       setScale(1);
-      var smallest = Infinity;
-      var texts = svg().querySelectorAll('text');
-      for (var j = 0; j < texts.length && j < 400; j++) {
-        var h = texts[j].getBoundingClientRect().height;
-        if (h > 0 && h < smallest) smallest = h;
+      var smallest = smallestLabel(), scale = isFinite(smallest) ? MIN_LABEL_PX / smallest : 1;
+      // text sizes snap to steps as the picture scales: measure again until the smallest label is readable
+      for (var tries = 0; tries < 4 && isFinite(smallest); tries++) {
+        setScale(scale);
+        smallest = smallestLabel();
+        if (smallest >= MIN_LABEL_PX) break;
+        scale *= 1.01 * MIN_LABEL_PX / smallest;
       }
-      state.minScale[i] = isFinite(smallest) ? MIN_LABEL_PX / smallest : 1;
+      state.minScale[i] = scale;
     }
     return state.minScale[i];
   }
+  // the picture gets the width its graph needs at a readable size, up to all but 18em left for the
+  // text beside it; on a narrow window (or at 200 % zoom) the text column wraps below the picture
+  function layout() {
+    var main = find('.tg-main');
+    if (!svg() || !main) return;
+    var em = parseFloat(window.getComputedStyle(root).fontSize) || 15;
+    // the text column's 18em, the gap between them, and room for a page scrollbar appearing later
+    var room = main.clientWidth - 18.8 * em - 20;
+    var need = level().w * minScale() + 20; // the picture at the readable zoom, its padding and border
+    picture.style.flexBasis = room >= 30 * em ? Math.min(need, room) + 'px' : '100%';
+  }
   function fit() {
     if (!svg()) return;
+    layout();
     var width = picture.clientWidth - 10;
     setScale(Math.max(minScale(), Math.min(width / level().w, 1.5)));
   }
@@ -287,6 +322,7 @@ function tgStepper(root, data) {
     var tip = t.name + ': ' + t.role + ', ' + t.shape + ' ' + t.dtype + ', value ' + t.value.min + ' .. ' + t.value.max;
     a.setAttributeNS('http://www.w3.org/1999/xlink', 'title', tip + ' (click for its numbers)');
   });
+  window.addEventListener('resize', layout);
   levelDivs.forEach(function (d, j) { d.hidden = j !== state.level; });
   crumbs();
   fit();
