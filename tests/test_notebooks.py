@@ -20,6 +20,7 @@ import notebooks  # noqa: E402  (tutorials/notebooks.py: the build command)
 INLINE = {
     "01_gradient_descent_one_weight": {"image/png", "text/html"}
     | ({"image/svg+xml"} if shutil.which("dot") else set()),
+    "00_flagship_demo": {"image/png", "text/html"} | ({"image/svg+xml"} if shutil.which("dot") else set()),
     "04_perceptron": {"image/png"},
     "13_convolution": {"image/png"},
 }
@@ -63,3 +64,26 @@ def test_lesson_runs_as_a_notebook_and_shows_its_pictures_inline(name, tmp_path,
         o.get("text", "") for c in executed.cells for o in c.get("outputs", []) if o["output_type"] == "stream"
     )
     assert "Pictures and pages written to" in text  # ran to the end
+
+
+def test_flagship_demo_shows_both_steppers_inline(tmp_path, monkeypatch):
+    import json
+    import re
+
+    monkeypatch.setenv("TEACHGRAD_OUT", str(tmp_path / "out"))
+    path = notebooks.build(ROOT / "tutorials" / "00_flagship_demo.py", tmp_path)
+    executed = notebooks.execute(path, fast=True, timeout=300)
+    pages = [
+        o["data"]["text/html"]
+        for c in executed.cells
+        for o in c.get("outputs", [])
+        if o["output_type"] in ("display_data", "execute_result") and "tg-stepper" in o["data"].get("text/html", "")
+    ]
+    assert len(pages) == 2  # the network's page, then the one weight's
+    starts = []
+    for page in pages:
+        data = json.loads(re.search(r'class="tg-data">(.*?)</script>', page).group(1))
+        starts.append(data["levels"][data["start"]]["id"])
+    opened = "layer:Sequential.0" if shutil.which("dot") else "ops"  # without dot: text steppers, one level
+    assert starts == [opened, "ops"]  # the network opens with layer 0 opened, as its page file does
+    assert re.search(r'data-tg="([^"]+)"', pages[0]).group(1) != re.search(r'data-tg="([^"]+)"', pages[1]).group(1)

@@ -170,6 +170,9 @@ def test_jupyter_bundle_is_a_self_contained_stepper_with_fallbacks():
     assert "linear" in first["text/plain"]
     forward = viz.forward_steps(iris_loss())._repr_mimebundle_()
     assert "Forward pass to" in forward["text/html"]
+    if shutil.which("dot"):  # steps.show(level=...) displays the stepper opening at that level
+        (data,) = page_data(viz.backprop_steps(iris_loss()).show(level="layers")._repr_mimebundle_()["text/html"])
+        assert data["levels"][data["start"]]["id"] == "layers"
 
 
 def test_flagship_demo_network_page_opens_at_layer_level_with_layer_0_opened(tmp_path):
@@ -462,7 +465,7 @@ return [keys.length, keys.filter(function (k) {
 @needs_dot
 @pytest.mark.browser
 def test_one_weight_graph_is_all_in_view_at_1024x768(browser, tmp_path):
-    lesson("00_flagship_demo").one_weight_descent(render_first_to=tmp_path)
+    lesson("00_flagship_demo").first_update_page(tmp_path)
     open_page(browser, tmp_path / "index.html")
     shown, outside = browser.execute_script(_OUTSIDE, None)
     assert shown == 10 and outside == []  # x, w, y, 2, y_pred, t1, E and the three ops, none scrolled away

@@ -35,34 +35,49 @@ G1_SLIDE_WEIGHTS = [0.5, 1.7, 1.76, 2.192]
 
 
 # %%
-def one_weight_descent(w0=0.5, lr=0.1, samples=G1_SAMPLES, render_first_to=None):
+def squared_error(w, x_value, y_value):
+    """E = (x*w - y)^2 for one sample, with the slide's names: x, y, y_pred, E."""
+    x = ag.tensor(x_value, dtype="float64", name="x")
+    y = ag.tensor(y_value, dtype="float64", name="y")
+    y_pred = x * w
+    y_pred.name = "y_pred"
+    E = (y_pred - y) ** 2
+    E.name = "E"
+    return E
+
+
+def one_weight_descent(w0=0.5, lr=0.1, samples=G1_SAMPLES):
     """Gradient descent on one weight: w <- w - lr * dE/dw with E = (x*w - y)^2, one update per sample.
 
     Returns `(weights, gradients)`: the weight before the first and after each
-    update, and each dE/dw as `backward()` computed it. With `render_first_to`
-    the first update's backward pass is written there as a step-by-step page.
+    update, and each dE/dw as `backward()` computed it.
     """
     w = ag.tensor(w0, dtype="float64", requires_grad=True, name="w")
     optimizer = nn.optim.SGD([w], lr=lr)
     weights, gradients = [w.item()], []
-    for k, (x_value, y_value) in enumerate(samples):
-        x = ag.tensor(x_value, dtype="float64", name="x")
-        y = ag.tensor(y_value, dtype="float64", name="y")
+    for x_value, y_value in samples:
         optimizer.zero_grad()
-        y_pred = x * w
-        y_pred.name = "y_pred"
-        E = (y_pred - y) ** 2
-        E.name = "E"
-        if k == 0 and render_first_to is not None:
-            with viz.record_backward(E) as steps:  # records this backward pass; .grad fills in as usual
-                E.backward()
-            steps.write_html(render_first_to / "index.html")  # without graphviz's dot: a text stepper
-        else:
-            E.backward()
+        E = squared_error(w, x_value, y_value)
+        E.backward()
         gradients.append(w.grad.item())
         optimizer.step()  # w <- w - lr * dE/dw
         weights.append(w.item())
     return weights, gradients
+
+
+def first_update_page(folder, w0=0.5, sample=G1_SAMPLES[0]):
+    """The first update's backward pass (w = 0.5 on the sample (2, 4)), step by step, as a page.
+
+    The learner's own `E.backward()` is recorded (`viz.record_backward`) and written
+    to `folder/index.html` (without graphviz's dot: a text stepper). Returns the
+    steps; in a notebook, `steps.show()` as a cell's last line shows the page inline.
+    """
+    w = ag.tensor(w0, dtype="float64", requires_grad=True, name="w")
+    E = squared_error(w, *sample)
+    with viz.record_backward(E) as steps:  # records this backward pass; .grad fills in as usual
+        E.backward()
+    steps.write_html(folder / "index.html")
+    return steps
 
 
 def iris_network(hidden=16):
@@ -147,6 +162,7 @@ print("Start here - one backward pass through the 4-16-3 Iris network, step by s
 _, network_steps, network_page = network_backward_page(out / "network")
 print(f"  {len(network_steps)} backward steps at op level; the page opens at layer level with layer 0 opened.")
 print(f"  Open it: {network_page}")
+network_steps.show(level="0")  # in a notebook: the same page, inline
 
 # %% [markdown]
 # ## Part 1: gradient descent on one weight (the slide's numbers)
@@ -154,7 +170,7 @@ print(f"  Open it: {network_page}")
 # %%
 
 print("\nPart 1 - gradient descent on one weight (deck 000): y_pred = x*w, E = (x*w - y)^2, lr = 0.1")
-weights, gradients = one_weight_descent(render_first_to=out / "backprop")
+weights, gradients = one_weight_descent()
 check("w before any update", weights[0], G1_SLIDE_WEIGHTS[0])
 for (x, y), w_before, grad, w_after, slide in zip(G1_SAMPLES, weights, gradients, weights[1:], G1_SLIDE_WEIGHTS[1:]):
     print(
@@ -162,8 +178,15 @@ for (x, y), w_before, grad, w_after, slide in zip(G1_SAMPLES, weights, gradients
     )
     check(f"w after the update on ({x:g}, {y:g})", w_after, slide)
 print("  w is heading to 2, the weight that fits y = 2x exactly.")
-if (out / "backprop" / "index.html").is_file():
-    print(f"  Click through the first update's backward pass: {out / 'backprop' / 'index.html'}")
+
+# %% [markdown]
+# The first update's backward pass, one step at a time: each op's local rule with the numbers,
+# from dE/dE = 1 at the loss to dE/dw = 2x(xw - y) = -12 at the weight.
+
+# %%
+first_steps = first_update_page(out / "backprop")
+print(f"  Click through the first update's backward pass: {out / 'backprop' / 'index.html'}")
+first_steps.show()  # in a notebook: the page, inline
 
 # %% [markdown]
 # ## Part 2: a network learns Iris with the explicit training loop

@@ -441,13 +441,22 @@ class StepperDisplay:
     """Shows the steps in Jupyter as the interactive stepper (``text/html``, self-contained),
     with the final picture (``image/svg+xml``) and the steps as text for viewers that run no JavaScript."""
 
-    def _stepper_fragment(self):
+    def show(self, level=None, **options):
+        """The stepper opening at ``level`` (``"ops"``, ``"layers"`` or a layer's name such as ``"0"``, as
+        ``write_html`` takes it), for a notebook cell to display: ``steps.show(level="0")`` as its last line.
+        ``options`` go to the picture (e.g. ``show_shapes=False``)."""
+        return InlineStepper(self, level, options)
+
+    def _stepper_fragment(self, level=None, **options):
         if hasattr(self, "seed"):
-            return backward_stepper(self)
-        return forward_stepper(self)
+            return backward_stepper(self, level=level, **options)
+        return forward_stepper(self, level=level, **options)
 
     def _repr_mimebundle_(self, include=None, exclude=None, **_):
-        fragment, svg = self._stepper_fragment()
+        return self._bundle()
+
+    def _bundle(self, level=None, **options):
+        fragment, svg = self._stepper_fragment(level, **options)
         bundle = {"text/html": fragment, "text/plain": self._stepper_text()}
         if svg is not None:
             # as wide as the cell: the viewBox keeps the proportions
@@ -458,3 +467,18 @@ class StepperDisplay:
         if hasattr(self, "table"):
             return self.table()
         return "\n".join(line for s in self for line in s.describe())
+
+
+class InlineStepper:
+    """What ``steps.show(level=...)`` returns: in a notebook it displays as the stepper opening at that level."""
+
+    def __init__(self, steps, level, options):
+        self.steps, self.level, self.options = steps, level, options
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_):
+        return self.steps._bundle(self.level, **self.options)
+
+    def __repr__(self):
+        return (
+            f"<stepper of {len(self.steps)} steps opening at level {self.level or 'default'}: shown in a notebook cell>"
+        )
