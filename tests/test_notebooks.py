@@ -23,6 +23,9 @@ INLINE = {
     "00_flagship_demo": {"image/png", "text/html"} | ({"image/svg+xml"} if shutil.which("dot") else set()),
     "04_perceptron": {"image/png"},
     "13_convolution": {"image/png"},
+    "26_chain_rule_of_probabilities": {"image/png"},  # the sequence lessons' plots, inline too
+    "27_count_bigram": {"image/png"},
+    "29_rnn_names": {"image/png"},
 }
 
 

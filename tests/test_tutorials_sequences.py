@@ -26,10 +26,10 @@ TUTORIALS = ROOT / "tutorials"
 sys.path.insert(0, str(TUTORIALS))  # charlm.py, the model of lessons 29 and 30
 
 PROMISED = {
-    "26_chain_rule_of_probabilities": ["factors.txt"],
+    "26_chain_rule_of_probabilities": ["factors.txt", "factors.png"],
     "27_count_bigram": ["bigram_counts.png"],
     "28_bigram_network": ["learned_vs_counted.png"],
-    "29_rnn_names": ["samples.txt", "held_out_loss.txt"],
+    "29_rnn_names": ["samples.txt", "held_out_loss.txt", "training_curve.png"],
     "30_gru_lstm_names": ["training_curves.png"],
     "31_bptt_step_by_step": ["bptt.html", "backprop/index.html", "unrolled.svg", "truncated.svg"],
 }

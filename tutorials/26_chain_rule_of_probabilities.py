@@ -17,7 +17,7 @@
 
 # %%
 import numpy as np
-from common import begin, check, done, fast_or
+from common import begin, check, done, fast_or, picture
 
 import autograd as ag
 import autograd.functional as F
@@ -130,6 +130,27 @@ def corpus_frequency(prefix, word):
     return following.count(word) / len(following)
 
 
+def plot_factors(ps, shares, save, words=SENTENCE):
+    """The four factors of P(S) side by side: the network's P(word | words before) and the corpus's share."""
+    from viz import plots
+
+    labels = [f"P({w} | {' '.join(words[:t])})" if t else f"P({w})" for t, w in enumerate(words)]
+    fig = plots.figure(8, 4.2)
+    ax = fig.subplots()
+    at = np.arange(len(words))
+    ax.bar(at - 0.2, ps, width=0.4, label="the network (softmax of its scores)", color="#4c72b0")
+    ax.bar(at + 0.2, shares, width=0.4, label="the corpus (share of sentences)", color="#dd8452")
+    for x, p in zip(at, ps):
+        ax.annotate(f"{p:.3f}", (x - 0.2, p), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(at, labels)
+    ax.set_ylim(0, 1.12)
+    ax.set_ylabel("probability")
+    ax.set_title(f"P(S) = product of the four factors = {float(np.prod(ps)):.4f}")
+    ax.legend(loc="upper left")
+    ax.grid(axis="y", alpha=0.3)
+    return plots.finish(fig, save)
+
+
 # %% [markdown]
 # ## Run it
 #
@@ -161,6 +182,7 @@ check("P(S): the product of the factors vs exp(summed log-probabilities)", np.ex
 shares = [corpus_frequency(SENTENCE[:t], word) for t, word in enumerate(SENTENCE)]
 print("The factors against the corpus's own counts (share of sentences with the prefix that go on so):")
 check("the four factors, to 0.05", ps, shares, tol=0.05, source="corpus counts")
+picture(plot_factors, ps, shares, save=out / "factors.png")
 scrambled = one_pass_log_probability(model, vocab, ["going", "we", "are", "where"])
 print(f"  log P('going we are where') = {scrambled:.4f}  (vs {log_p:.4f} for the sentence)")
 (out / "factors.txt").write_text(

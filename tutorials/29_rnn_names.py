@@ -21,13 +21,32 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # tiny matrices: one BLAS thread is fastest (set before NumPy)
 
 import charlm  # noqa: E402
-from common import begin, done, fast_or  # noqa: E402
+from common import begin, done, fast_or, picture  # noqa: E402
 
 from nn.text import sample  # noqa: E402
 
 STEPS = fast_or(5000, 300)
 BAR = fast_or(2.15, 2.40)  # nats per character on the held-out names
 BIGRAM = 2.4540  # lesson 27
+
+
+def plot_curve(curve, held_out, save):
+    """The training loss (mean of each 100 steps), the held-out loss it reached, and the count bigram's level."""
+    from viz import plots
+
+    steps, values = zip(*curve)
+    fig = plots.figure(8, 4.5)
+    ax = fig.subplots()
+    ax.plot(steps, values, marker="o", markersize=3, label="nn.RNN, training loss")
+    ax.plot([steps[-1]], [held_out], "s", color="#c44e52", label=f"nn.RNN, held-out names ({held_out:.3f})")
+    ax.axhline(BIGRAM, color="grey", linestyle="--", label=f"count bigram, on all names ({BIGRAM}, lesson 27)")
+    ax.set_xlabel("training step (batches of 32 names)")
+    ax.set_ylabel("loss, nats per character")
+    ax.set_title("A character-level RNN learns the names")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return plots.finish(fig, save)
+
 
 # %% [markdown]
 # ## Train, measure on names it never saw, and sample
@@ -46,6 +65,7 @@ loss = charlm.held_out_loss(model, held_out, vocab)
 print(f"trained {STEPS} steps in {model.seconds:.0f} s; training loss {curve[0][1]:.3f} -> {curve[-1][1]:.3f}")
 print(f"held-out loss: {loss:.4f} nats per character (count bigram: {BIGRAM})")
 charlm.at_most(f"nn.RNN held-out loss after {STEPS} steps", loss, BAR)
+picture(plot_curve, curve, loss, save=out / "training_curve.png")
 
 # %%
 names = sample(model, vocab, num=12, temperature=1.0, seed=1)
