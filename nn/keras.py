@@ -293,11 +293,20 @@ class KerasModelMixin:
         ``validation_split`` holds out that fraction of the samples (the last
         ones, before shuffling, as Keras) to report ``val_loss`` each epoch;
         ``validation_data=(x_val, y_val)`` gives them explicitly. One epoch has
-        ceil(N / batch_size) updates.
+        ceil(N / batch_size) updates. ``shuffle=True`` draws a new order of all
+        samples every epoch; ``shuffle=False`` keeps their order.
         """
         from . import data, training
 
         config = self._compiled("fit")
+        if isinstance(shuffle, str) and shuffle == "batch":
+            raise ValueError(
+                "fit: shuffle='batch' (Keras's option for HDF5 files read in order: it shuffles only within "
+                "batch-sized chunks) is not supported here, where the samples are in memory; use shuffle=True "
+                "(a new order of all samples every epoch) or shuffle=False"
+            )
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise TypeError(f"fit: shuffle must be True or False, got {shuffle!r} ({type(shuffle).__name__})")
         x = self._inputs(x)
         if len(x) == 0:
             raise ValueError("fit: x has no samples")

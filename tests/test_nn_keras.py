@@ -135,3 +135,10 @@ def test_keras_errors_are_clear():
         model.fit(x, y[:10], verbose=0)
     with pytest.raises(ValueError, match="validation_split"):
         model.fit(x, y, validation_split=1.5, verbose=0)
+    # Keras's shuffle="batch" (chunk-wise, for HDF5) was never implemented: before DataLoader checked its
+    # flags it was silently a full shuffle; now fit says so, naming itself and the choices
+    with pytest.raises(ValueError, match=r"fit: shuffle='batch' .* use shuffle=True"):
+        model.fit(x, y, shuffle="batch", verbose=0)
+    with pytest.raises(TypeError, match="fit: shuffle must be True or False, got 1"):
+        model.fit(x, y, shuffle=1, verbose=0)
+    assert len(model.fit(x, y, shuffle=False, epochs=1, verbose=0).history["loss"]) == 1
