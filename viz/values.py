@@ -46,11 +46,12 @@ def array_lines(a, small=SMALL):
     """The values as text lines: ``['9']``, ``['[1, 2, 3]']``, one line per row of a matrix, or a summary.
 
     Arrays of more than ``small`` elements, or with rows of more than ``ROW`` values,
-    give ``['min -1.2  mean 0.03  max 2.1']`` (``STAT_DIGITS`` significant digits).
+    give ``['min -1.2', 'mean 0.03', 'max 2.1']`` (``STAT_DIGITS`` significant digits):
+    one short line each, so that a graph's box stays narrow.
     """
     a = to_numpy(a)
     if not is_small(a, small):
-        return [summary(a)]
+        return summary(a).split("  ")
     if a.ndim == 0:
         return [number(a.item())]
     if a.size == 0:  # an empty axis: nothing to write
@@ -67,7 +68,9 @@ def array_lines(a, small=SMALL):
 
 
 def text(a, small=SMALL):
-    """The values on one line (rows of a matrix separated by commas)."""
+    """The values on one line (rows of a matrix separated by commas; a summary as ``min -1.2  mean 0.03  max 2.1``)."""
+    if not is_small(a, small):
+        return summary(a)
     lines = array_lines(a, small)
     return lines[0] if len(lines) == 1 else ", ".join(line.strip() for line in lines)
 
