@@ -120,8 +120,10 @@ def _backward_before(steps):
         [
             "The forward pass has computed every value.",
             f"Backward starts at the loss {root.name} with d{loss}/d{root.name} = {V.text(steps.seed)}.",
-            "Each step applies one op's local rule (the chain rule) to the gradient arriving at its output,",
-            "and sends the result to its inputs. Click a tensor to see its numbers.",
+            # one line per sentence: the panel wraps them to its width
+            "Each step applies one op's local rule (the chain rule) to the gradient arriving at its output, "
+            "and sends the result to its inputs.",
+            "Click a tensor to see its numbers.",
         ],
     )
 
