@@ -12,6 +12,9 @@ Three fast paths (issue 17, the cnn_step benchmark):
   backward. The plain path is the same op on a C-ordered copy of the input.
 * ``relu_grad``: ReLU's backward as one op multiplying by the boolean mask; the
   plain path is the product with the mask as numbers.
+* the ``workspace``: large work arrays kept across training steps and handed out
+  again only when nothing refers to them. Here every array goes through it
+  (``MIN_BYTES = 0``), against plain allocation (``enabled = False``).
 
 Each is checked on the shapes it takes and on shapes just outside them (odd
 sizes, padding, stride != kernel, ceil_mode, dilation). Speed itself is measured
@@ -23,6 +26,7 @@ import pytest
 
 import autograd as ag
 import autograd.functional as F
+from autograd.ops import workspace
 from autograd.ops.windows import Geometry, empty_like_order, memory_order
 
 CHANNEL_MAJOR = [1, 0, 2, 3]  # the memory order of conv2d's output: (C, N, H, W) under its (N, C, H, W) view
@@ -259,3 +263,105 @@ def test_relu_grad_keeps_the_dtype_and_the_memory_order():
 def test_relu_gradgradcheck():
     x = ag.tensor(_distinct((3, 4)) + 0.05, dtype="float64", requires_grad=True)  # no element at the kink
     assert ag.gradgradcheck(F.relu, [x])
+
+
+# ---------------------------------------------------------------- workspace
+
+
+@pytest.fixture
+def every_array_pooled(monkeypatch):
+    """Send every array of the CNN ops through the workspace, small ones too, from an empty pool."""
+    monkeypatch.setattr(workspace, "MIN_BYTES", 0)
+    workspace.clear()
+    yield
+    workspace.clear()
+
+
+def _cnn():
+    import nn
+
+    ag.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 3, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+    )  # fmt: skip
+
+
+def _train(steps, model=None):
+    """``steps`` SGD steps of the small CNN on fixed data; every step's loss."""
+    import nn
+
+    model = _cnn() if model is None else model
+    x = ag.tensor(np.random.default_rng(0).standard_normal((3, 2, 8, 8)), dtype="float32")
+    optimizer = nn.optim.SGD(model.parameters(), lr=0.1)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        out = model(x)
+        loss = (out * out).mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def test_training_with_the_workspace_matches_plain_allocation(monkeypatch, every_array_pooled):
+    pooled = _train(4)
+    monkeypatch.setattr(workspace, "enabled", False)
+    plain = _train(4)
+    assert pooled == plain
+
+
+def test_arrays_still_in_use_are_never_handed_out_again(every_array_pooled):
+    """Activations and gradients a learner keeps from one step must not change in the next steps."""
+    rng = np.random.default_rng(0)
+    x = ag.tensor(rng.standard_normal((3, 2, 8, 8)), dtype="float32")
+    w = ag.tensor(rng.standard_normal((4, 2, 3, 3)), dtype="float32", requires_grad=True)
+    kept = []
+    for _ in range(3):
+        h = F.conv2d(x, w, padding=1)
+        h.retain_grad()
+        r = F.relu(h)
+        p = F.max_pool2d(r, 2)
+        (p * p).sum().backward()
+        kept += [(a, a.copy()) for a in (h.data, r.data, p.data, h.grad.data)]  # live arrays, and copies
+        w = (w - 0.1 * w.grad).detach().requires_grad_(True)
+    for live, copy in kept:
+        np.testing.assert_array_equal(live, copy)
+
+
+def test_a_free_array_is_reused_and_a_used_one_is_not(every_array_pooled):
+    a, b = workspace.empty(np, (4, 5), np.float32), workspace.empty(np, (4, 5), np.float32)
+    assert b is not a  # a is in use: this test holds it
+    a_id, view = id(a), a.T
+    del a
+    c = workspace.empty(np, (4, 5), np.float32)
+    assert id(c) != a_id  # still seen through the transpose
+    del view
+    assert id(workspace.empty(np, (4, 5), np.float32)) == a_id  # nothing refers to it now: handed out again
+    assert workspace.empty(np, (4, 5), np.float64).dtype == np.float64  # kinds are kept apart
+    assert len({id(b), id(c)}) == 2
+
+
+def test_the_workspace_is_bounded(monkeypatch, every_array_pooled):
+    monkeypatch.setattr(workspace, "MAX_BYTES", 1000)
+    held = [workspace.empty(np, (100,), np.float32) for _ in range(5)]  # 400 bytes each
+    assert workspace._kept[0] <= 1000 and len(held) == 5
+
+
+def test_threads_never_share_a_work_array(every_array_pooled):
+    """Two threads training at once (each its own model) get the same losses as one alone."""
+    import threading
+
+    alone = _train(10)
+    models, results = [_cnn(), _cnn()], [None, None]  # drawn here: the random generator is shared
+
+    def run(i):
+        results[i] = _train(10, models[i])
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [alone, alone]

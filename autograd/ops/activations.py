@@ -8,6 +8,7 @@ stays differentiable.
 from ..dtypes import require_float, to_float
 from ..function import Function
 from ._util import constant
+from .windows import empty_like_order, memory_order
 
 
 class Tanh(Function):
@@ -81,8 +82,14 @@ class ReLU(Function):
     name = "relu"
 
     def forward(self, a):
-        self.positive = a > 0
-        return self.backend.xp.maximum(a, 0)
+        xp = self.backend.xp
+        if a.dtype.kind != "f":
+            self.positive = a > 0
+            return xp.maximum(a, 0)
+        # the mask and the output in a's memory order, large ones from the workspace (kept across steps)
+        order = memory_order(a)
+        self.positive = xp.greater(a, 0, out=empty_like_order(xp, order, a.shape, bool))
+        return xp.maximum(a, 0, out=empty_like_order(xp, order, a.shape, a.dtype))
 
     def backward(self, grad):
         return ReLUGrad.apply(grad, positive=self.positive)
@@ -101,7 +108,10 @@ class ReLUGrad(Function):
 
     def forward(self, g, positive=None):
         self.positive = positive
-        return g * positive  # keeps g's dtype and memory order
+        if g.dtype.kind != "f" or g.shape != positive.shape:
+            return g * positive  # keeps g's dtype and memory order
+        xp = self.backend.xp
+        return xp.multiply(g, positive, out=empty_like_order(xp, memory_order(g), g.shape, g.dtype))
 
     def backward(self, grad):
         return ReLUGrad.apply(grad, positive=self.positive)

@@ -26,6 +26,7 @@ Backward is three convolutions, each an op, so second derivatives work:
 
 from ..dtypes import require_same_dtype
 from ..function import Function
+from . import workspace
 from .windows import Geometry, as_pair
 
 
@@ -36,7 +37,9 @@ def _im2col(backend, geometry, x):
     """
     win = geometry.windows(backend, geometry.pad(backend.xp, x))  # (N, C, OH, OW, KH, KW) view
     n, c, oh, ow, kh, kw = win.shape
-    return win.transpose(1, 4, 5, 0, 2, 3).reshape(c * kh * kw, n * oh * ow)
+    cols = workspace.empty(backend.xp, (c * kh * kw, n * oh * ow), x.dtype)  # kept across steps
+    cols.reshape(c, kh, kw, n, oh, ow)[...] = win.transpose(1, 4, 5, 0, 2, 3)
+    return cols
 
 
 def _col2im(backend, geometry, dcols, x_shape):
@@ -51,14 +54,18 @@ def _channels_first(g):
     return g.transpose(1, 0, 2, 3).reshape(g.shape[1], -1)
 
 
-def _grouped_matmul(a, b, groups, transpose_a=False, transpose_b=False):
+def _grouped_matmul(a, b, groups, transpose_a=False, transpose_b=False, xp=None):
     """a @ b (or with a or b transposed) for G groups of rows of a and of b; plain a @ b when G == 1.
 
     ``a`` (G*P, Q) and ``b`` (G*Q', R) hold group g's block in rows g*P...; the result
     stacks the G block products (G*P', R): the block-diagonal product, without the zeros.
+    Given ``xp``, a large single-group product is written into a ``workspace`` array.
     """
     if groups == 1:
-        return (a.T if transpose_a else a) @ (b.T if transpose_b else b)
+        a, b = (a.T if transpose_a else a), (b.T if transpose_b else b)
+        if xp is None:
+            return a @ b
+        return xp.matmul(a, b, out=workspace.empty(xp, (a.shape[0], b.shape[1]), xp.result_type(a, b)))
     a = a.reshape(groups, a.shape[0] // groups, a.shape[-1])
     b = b.reshape(groups, b.shape[0] // groups, b.shape[-1])
     out = (a.transpose(0, 2, 1) if transpose_a else a) @ (b.transpose(0, 2, 1) if transpose_b else b)
@@ -74,7 +81,7 @@ class Conv2d(Function):
         self.geometry, self.groups = geometry, groups
         self.cols = _im2col(self.backend, geometry, x)
         n, (oh, ow), o = x.shape[0], geometry.out_size, w.shape[0]
-        out = _grouped_matmul(w.reshape(o, -1), self.cols, groups)  # (O, N*OH*OW)
+        out = _grouped_matmul(w.reshape(o, -1), self.cols, groups, xp=self.backend.xp)  # (O, N*OH*OW)
         if b is not None:
             out += b[:, None]
         return out.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)  # (N, O, OH, OW), a view
@@ -114,7 +121,8 @@ class Conv2dInputGrad(Function):
     def forward(self, g, w, geometry=None, x_shape=None, g_mat=None, groups=1):
         self.geometry, self.x_shape, self.groups = geometry, x_shape, groups
         g_mat = _channels_first(g) if g_mat is None else g_mat
-        dcols = _grouped_matmul(w.reshape(w.shape[0], -1), g_mat, groups, transpose_a=True)  # (C*KH*KW, N*OH*OW)
+        w_mat, xp = w.reshape(w.shape[0], -1), self.backend.xp
+        dcols = _grouped_matmul(w_mat, g_mat, groups, transpose_a=True, xp=xp)  # (C*KH*KW, N*OH*OW)
         return _col2im(self.backend, geometry, dcols, x_shape)
 
     def backward(self, grad):

@@ -26,15 +26,18 @@ class MaxPool2d(Function):
         win = geometry.windows(self.backend, geometry.pad(xp, x, value=-xp.inf))  # (N, C, OH, OW, KH, KW) view
         kh, kw = geometry.kernel
         offsets = [(k, l) for k in range(kh) for l in range(kw)]
-        y = win[..., 0, 0].copy(order="K")  # keeps the memory layout of x (conv outputs are channel-major)
+        order = memory_order(x)  # kept by y and the masks (conv outputs are channel-major)
+        y = empty_like_order(xp, order, win.shape[:4], x.dtype)
+        y[...] = win[..., 0, 0]
         for k, l in offsets[1:]:  # a running maximum over the kernel offsets, in place
             xp.maximum(y, win[..., k, l], out=y)
         # The one-hot weights of the backward scatter: the first offset (row-major)
         # equal to the maximum wins, later ties are "already taken" (as in PyTorch).
         # Stored offset-major, so each offset's mask is one contiguous block.
         # (In y's memory order, which is x's: the compares and the backward's scatter run along rows.)
-        winner = empty_like_order(xp, memory_order(y), y.shape, bool, lead=(kh, kw))
-        taken = xp.zeros_like(y, dtype=bool)
+        winner = empty_like_order(xp, order, y.shape, bool, lead=(kh, kw))
+        taken = empty_like_order(xp, order, y.shape, bool)
+        taken.fill(False)
         for k, l in offsets:
             hit = xp.equal(win[..., k, l], y, out=winner[k, l])
             hit &= ~taken

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..function import Function
+from . import workspace
 
 
 def _whole(v):
@@ -67,11 +68,12 @@ def empty_like_order(xp, order, shape, dtype, lead=()):
     """An uninitialised array of ``lead + shape`` whose ``shape`` axes lie in memory as ``order`` says.
 
     ``order`` comes from ``memory_order`` (None: C order). The ``lead`` axes come
-    first in memory: ``lead=(KH, KW)`` gives one block per kernel offset.
+    first in memory: ``lead=(KH, KW)`` gives one block per kernel offset. Large
+    arrays come from the ``workspace`` (kept across training steps).
     """
     if order is None:
-        return xp.empty(tuple(lead) + tuple(shape), dtype)
-    buf = xp.empty(tuple(lead) + tuple(shape[axis] for axis in order), dtype)
+        return workspace.empty(xp, tuple(lead) + tuple(shape), dtype)
+    buf = workspace.empty(xp, tuple(lead) + tuple(shape[axis] for axis in order), dtype)
     k = len(lead)
     return buf.transpose(tuple(range(k)) + tuple(k + order.index(axis) for axis in range(len(shape))))
 
