@@ -346,7 +346,10 @@ def test_a_free_array_is_reused_and_a_used_one_is_not(every_array_pooled):
 def test_the_workspace_is_bounded(monkeypatch, every_array_pooled):
     monkeypatch.setattr(workspace, "MAX_BYTES", 1000)
     held = [workspace.empty(np, (100,), np.float32) for _ in range(5)]  # 400 bytes each
-    assert workspace._kept[0] <= 1000 and len(held) == 5
+    assert workspace._kept[0] == 800 and len(held) == 5  # two kept, three not: no room
+    del held
+    big = workspace.empty(np, (200,), np.float32)  # 800 bytes: the two unused arrays make room
+    assert workspace._kept[0] == 800 and workspace._arrays == {((200,), np.dtype(np.float32)): [big]}
 
 
 def test_threads_never_share_a_work_array(every_array_pooled):

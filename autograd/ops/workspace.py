@@ -12,8 +12,9 @@ The rule that makes reuse safe: an array is handed out again only when nothing
 but this pool refers to it. Every view of an array (a transpose, a slice, a
 tensor's data) holds a reference to it, so while any op, saved tensor or user
 variable can still see its numbers, its reference count says so and it is left
-alone. The pool keeps at most ``MAX_BYTES`` of arrays in all; beyond that a new
-array is simply not kept (it is freed as usual when its last user lets go).
+alone. The pool keeps at most ``MAX_BYTES`` of arrays in all: to make room it
+lets go of unused arrays, and when nothing can go a new array is simply not kept
+(it is freed as usual when its last user lets go).
 """
 
 import sys
@@ -52,10 +53,26 @@ def empty(xp, shape, dtype):
             if sys.getrefcount(a) == _UNUSED:
                 return a
         a = np.empty(shape, dtype)
+        if _kept[0] + nbytes > MAX_BYTES:
+            _let_go(nbytes)
         if _kept[0] + nbytes <= MAX_BYTES:
-            arrays.append(a)
+            _arrays.setdefault((shape, dtype), []).append(a)  # (_let_go may have dropped an empty list)
             _kept[0] += nbytes
         return a
+
+
+def _let_go(nbytes):
+    """Stop keeping unused arrays (of any kind) until ``nbytes`` more fit: e.g. an evaluation's big batches
+    make room for the training step's arrays again."""
+    for kind, arrays in list(_arrays.items()):
+        for a in list(arrays):
+            if _kept[0] + nbytes <= MAX_BYTES:
+                return
+            if sys.getrefcount(a) == _UNUSED + 1:  # + the list(arrays) copy
+                arrays.remove(a)
+                _kept[0] -= a.nbytes
+        if not arrays:
+            del _arrays[kind]
 
 
 def clear():
