@@ -350,6 +350,18 @@ def test_the_workspace_is_bounded(monkeypatch, every_array_pooled):
     del held
     big = workspace.empty(np, (200,), np.float32)  # 800 bytes: the two unused arrays make room
     assert workspace._kept[0] == 800 and workspace._arrays == {((200,), np.dtype(np.float32)): [big]}
+    workspace.clear()
+    monkeypatch.setattr(workspace, "MAX_BYTES", 600)
+    first, middle, last = (workspace.empty(np, (100,), np.float16) for _ in range(3))  # 200 bytes each: full
+    del middle, big
+    other = workspace.empty(np, (50,), np.float32)  # 200 bytes: the unused middle one goes
+    kept = workspace._arrays[((100,), np.dtype(np.float16))]
+    assert (
+        len(kept) == 2
+        and kept[0] is first
+        and kept[1] is last
+        and workspace._arrays[((50,), np.dtype(np.float32))] == [other]
+    )
 
 
 def test_threads_never_share_a_work_array(every_array_pooled):

@@ -69,7 +69,7 @@ def _let_go(nbytes):
             if _kept[0] + nbytes <= MAX_BYTES:
                 return
             if sys.getrefcount(a) == _UNUSED + 1:  # + the list(arrays) copy
-                arrays.remove(a)
+                arrays[:] = [b for b in arrays if b is not a]  # by identity (== on arrays compares values)
                 _kept[0] -= a.nbytes
         if not arrays:
             del _arrays[kind]
