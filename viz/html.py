@@ -78,14 +78,15 @@ def _checks_html(step, loss):
 
 
 def backward_events(steps):
-    """One ``stepper.Event`` per backward step: its op, the running gradients it changed, its panel."""
+    """One ``stepper.Event`` per backward step: its op, the running gradients it changed, its panel.
+
+    A panel's heading names the op but no step number: at layer level (with one layer opened) the
+    bar counts that level's steps, which differ from the op steps'."""
     loss = _loss_name(steps)
     events = []
     for s in steps:
         call = f"{s.op.output.name} = {s.op.name}({', '.join(i.name for i in s.op.inputs)})"
-        text = panel(
-            f"Op step {s.index} of {len(steps)}: {s.name}", [call, *s.describe(loss)[1:]], _checks_html(s, loss)
-        )
+        text = panel(f"Backward through {s.name}", [call, *s.describe(loss)[1:]], _checks_html(s, loss))
         updates = [(sent.tensor, _grad_rows(sent.total)) for sent in s.sent]
         events.append(S.Event(s.op, updates, text, s))
     return events
@@ -165,7 +166,7 @@ def forward_events(fsteps):
     """One ``stepper.Event`` per forward step: its op, the value it computed, its panel."""
     events = []
     for s in fsteps:
-        heading = f"Op step {s.index} of {len(fsteps)}: {s.name}"
+        heading = f"Forward through {s.name}"  # no number: the bar counts this level's steps
         updates = [(s.op.output, _value_rows(s.op.output.tensor.data))]
         events.append(S.Event(s.op, updates, panel(heading, s.describe()), s))
     return events
