@@ -1,4 +1,4 @@
-"""Shared test setup: the ``device`` fixture (cpu always, cuda where a GPU is usable)."""
+"""Shared test setup: the ``device`` fixture (cpu always, cuda where a GPU is usable) and ``fake_cuda``."""
 
 import pytest
 
@@ -20,6 +20,25 @@ def pytest_runtest_setup(item):
 def device(request):
     """Each test using ``device`` runs on the CPU, and on the GPU where there is one."""
     return request.param
+
+
+@pytest.fixture
+def fake_cuda():
+    """The simulated GPU: ``cupy`` is tests/fake_cupy.py (NumPy-backed device arrays that count every copy
+    to the host), and ``autograd`` forgets any cuda backend it had. Yields ``fake_cupy.counters``."""
+    import fake_cupy
+
+    from autograd import backend as backend_mod
+
+    undo = fake_cupy.install()
+    saved = backend_mod._cuda
+    backend_mod._cuda = None
+    ag.manual_seed(0)
+    try:
+        yield fake_cupy.counters
+    finally:
+        backend_mod._cuda = saved
+        undo()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """The ``cuda`` device, simulated: everything issue 6 promises that a CPU can check.
 
-``fake_cuda`` installs ``tests/fake_cupy.py`` as ``cupy``/``cupyx``: NumPy-backed
+``fake_cuda`` (conftest.py) installs ``tests/fake_cupy.py`` as ``cupy``/``cupyx``: NumPy-backed
 device arrays of their own type that refuse to mix with host arrays and count
 every copy to the host. Each test runs the engine on ``"cuda"`` and compares
 with ``"cpu"``. What still needs a real GPU is listed in ``fake_cupy``'s docstring.
@@ -17,20 +17,6 @@ import autograd as ag
 import autograd.functional as F
 import nn
 from autograd import backend as backend_mod
-
-
-@pytest.fixture
-def fake_cuda():
-    """The simulated GPU: ``cupy`` is the fake, ``autograd`` forgets any cuda backend it had."""
-    undo = fake_cupy.install()
-    saved = backend_mod._cuda
-    backend_mod._cuda = None
-    ag.manual_seed(0)
-    try:
-        yield fake_cupy.counters
-    finally:
-        backend_mod._cuda = saved
-        undo()
 
 
 def _pair(arrays, requires_grad=True):

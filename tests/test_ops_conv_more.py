@@ -472,22 +472,6 @@ def test_numpy_style_pad_still_works():
 # ------------------------------------------------------------------ the same ops on the simulated GPU
 
 
-@pytest.fixture
-def fake_cuda():
-    """``cupy`` replaced by tests/fake_cupy.py (NumPy-backed device arrays that count host copies)."""
-    import fake_cupy
-
-    from autograd import backend as backend_mod
-
-    undo = fake_cupy.install()
-    saved, backend_mod._cuda = backend_mod._cuda, None
-    try:
-        yield fake_cupy.counters
-    finally:
-        backend_mod._cuda = saved
-        undo()
-
-
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_op_on_cuda_matches_cpu_without_host_copies(fake_cuda, case):
     arrays = case.arrays(seed=4)

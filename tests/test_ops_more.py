@@ -111,22 +111,6 @@ def test_every_new_op_states_its_chain_rule_for_the_viewer():
 _SIZE_FROM_DATA = {"masked_select", "masked_select_bcast"}
 
 
-@pytest.fixture
-def fake_cuda():
-    """tests/fake_cupy.py as ``cupy``: device arrays that count every copy to the host."""
-    import fake_cupy
-
-    from autograd import backend as backend_mod
-
-    undo = fake_cupy.install()
-    saved, backend_mod._cuda = backend_mod._cuda, None
-    try:
-        yield fake_cupy.counters
-    finally:
-        backend_mod._cuda = saved
-        undo()
-
-
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_every_op_on_a_simulated_gpu_keeps_its_numbers_there(fake_cuda, case):
     """Forward and backward on "cuda" copy nothing to the host, call no NumPy on device arrays, and

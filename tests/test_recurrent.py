@@ -351,23 +351,6 @@ def test_truncated_bptt_cuts_exactly_at_detach():
 # ---------------------------------------------------------------- on the (simulated) GPU
 
 
-@pytest.fixture
-def fake_cuda():
-    """``cupy`` replaced by tests/fake_cupy.py (NumPy-backed device arrays), as in test_fake_cuda.py."""
-    import fake_cupy
-
-    from autograd import backend as backend_mod
-
-    undo = fake_cupy.install()
-    saved = backend_mod._cuda
-    backend_mod._cuda = None
-    try:
-        yield
-    finally:
-        backend_mod._cuda = saved
-        undo()
-
-
 @pytest.mark.parametrize("cls_name", LAYERS)
 def test_embedding_and_layer_on_cuda_match_cpu(fake_cuda, cls_name):
     ag.manual_seed(0)
