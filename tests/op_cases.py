@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import autograd as ag
 import autograd.functional as F
 
 
@@ -46,6 +47,35 @@ def draw(rng, shape, kind="n"):
     if kind == "unit":
         return rng.uniform(-0.9, 0.9, shape)
     raise ValueError(kind)
+
+
+TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
+
+
+def float64_inputs(case, seed=0):
+    """The case's inputs as float64 leaf Tensors that require grad (for gradcheck and gradgradcheck)."""
+    return [ag.tensor(a, dtype="float64", requires_grad=True) for a in case.arrays(seed)]
+
+
+def assert_matches_torch(case, dtype, tolerance=TOLERANCE):
+    """Our op and PyTorch's on the same inputs: the same values, dtype kept, and the same gradients for
+    the same random upstream gradient (``tolerance[dtype]``: float64 tight, float32 round-off)."""
+    torch = _torch()
+    arrays = case.arrays(seed=2, dtype=dtype)
+    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]  # the array's dtype
+    out, expected = case.fn(*ours), case.torch_fn(*theirs)
+    assert out.shape == tuple(expected.shape)
+    assert out.dtype == dtype, f"{case.id} turned {np.dtype(dtype)} into {out.dtype}"
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **tolerance[dtype])
+
+    upstream = np.random.default_rng(3).standard_normal(out.shape).astype(dtype)
+    out.backward(ag.tensor(upstream))
+    expected.backward(torch.tensor(upstream))
+    for i, (x, t) in enumerate(zip(ours, theirs)):
+        assert x.grad is not None, f"{case.id}: no gradient for input {i}"
+        assert x.grad.dtype == dtype, f"{case.id}: gradient of input {i} is {x.grad.dtype}, not {np.dtype(dtype)}"
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **tolerance[dtype], err_msg=f"input {i}")
 
 
 def _torch():

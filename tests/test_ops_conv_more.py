@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from op_cases import assert_matches_torch, float64_inputs
 
 import autograd as ag
 import autograd.functional as F
@@ -233,33 +234,17 @@ CASE_IDS = [c.id for c in CASES]
 assert len(set(CASE_IDS)) == len(CASE_IDS)
 
 
-def _inputs(case, seed=0):
-    return [ag.tensor(a, dtype="float64", requires_grad=True) for a in case.arrays(seed)]
-
-
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_forward_and_gradients_match_torch(case, dtype):
-    torch = pytest.importorskip("torch")
-    arrays = case.arrays(seed=2, dtype=dtype)
-    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
-    out, expected = case.fn(*ours), case.torch_fn(*theirs)
-    assert out.shape == tuple(expected.shape)
-    assert out.dtype == dtype, f"{case.id} turned {np.dtype(dtype)} into {out.dtype}"
-    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **TOLERANCE[dtype])
-    upstream = np.random.default_rng(3).standard_normal(out.shape).astype(dtype)
-    out.backward(ag.tensor(upstream))
-    expected.backward(torch.tensor(upstream))
-    for i, (x, t) in enumerate(zip(ours, theirs)):
-        assert x.grad is not None and x.grad.dtype == dtype, f"{case.id}: gradient of input {i}"
-        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **TOLERANCE[dtype], err_msg=f"input {i}")
+    pytest.importorskip("torch")
+    assert_matches_torch(case, dtype, TOLERANCE)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.gradcheck], ids=[c.id for c in CASES if c.gradcheck])
 def test_gradcheck_and_gradgradcheck(case):
-    assert ag.gradcheck(case.fn, _inputs(case))
-    assert ag.gradgradcheck(case.fn, _inputs(case, seed=1))
+    assert ag.gradcheck(case.fn, float64_inputs(case))
+    assert ag.gradgradcheck(case.fn, float64_inputs(case, seed=1))
 
 
 # ------------------------------------------------------------------ adjoints
@@ -513,7 +498,7 @@ def test_the_step_viewer_checks_every_backward_step(case):
     """viz.backprop_steps re-derives each step's gradient numerically: every op here must agree (no inf, no NaN)."""
     import viz
 
-    xs = _inputs(case)
+    xs = float64_inputs(case)
     out = case.fn(*xs)
     weights = ag.tensor(np.random.default_rng(1).standard_normal(out.shape), dtype="float64")
     checks = viz.backprop_steps((out * weights).sum()).check_all()

@@ -12,24 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from op_cases import CASE_IDS, CASES, draw
+from op_cases import CASE_IDS, CASES, draw, float64_inputs
 
 import autograd as ag
 import autograd.functional as F
 
 
-def _inputs(case, seed=0):
-    return [ag.tensor(a, dtype="float64", requires_grad=True) for a in case.arrays(seed)]
-
-
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_gradcheck(case):
-    assert ag.gradcheck(case.fn, _inputs(case))
+    assert ag.gradcheck(case.fn, float64_inputs(case))
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_gradgradcheck(case):
-    assert ag.gradgradcheck(case.fn, _inputs(case, seed=1))
+    assert ag.gradgradcheck(case.fn, float64_inputs(case, seed=1))
 
 
 # ---------------------------------------------------------------- hypothesis: broadcast-compatible shapes

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from op_cases import draw
+from op_cases import assert_matches_torch, draw, float64_inputs
 from op_cases_more import CASE_IDS, CASES
 
 import autograd as ag
@@ -17,42 +17,21 @@ import nn
 
 torch = pytest.importorskip("torch")
 
-TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
-TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
-
-
-def _inputs(case, seed=0):
-    return [ag.tensor(a, dtype="float64", requires_grad=True) for a in case.arrays(seed)]
-
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_gradcheck(case):
-    assert ag.gradcheck(case.fn, _inputs(case))
+    assert ag.gradcheck(case.fn, float64_inputs(case))
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_gradgradcheck(case):
-    assert ag.gradgradcheck(case.fn, _inputs(case, seed=1))
+    assert ag.gradgradcheck(case.fn, float64_inputs(case, seed=1))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_forward_and_gradients_match_torch(case, dtype):
-    arrays = case.arrays(seed=2, dtype=dtype)
-    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, dtype=TORCH_DTYPE[dtype], requires_grad=True) for a in arrays]
-    out = case.fn(*ours)
-    expected = case.torch_fn(*theirs)
-    assert out.shape == tuple(expected.shape)
-    assert out.dtype == dtype, f"{case.id} turned {np.dtype(dtype)} into {out.dtype}"
-    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **TOLERANCE[dtype])
-    upstream = np.random.default_rng(3).standard_normal(out.shape).astype(dtype)
-    out.backward(ag.tensor(upstream))
-    expected.backward(torch.tensor(upstream))
-    for i, (x, t) in enumerate(zip(ours, theirs)):
-        assert x.grad is not None, f"{case.id}: no gradient for input {i}"
-        assert x.grad.dtype == dtype
-        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **TOLERANCE[dtype], err_msg=f"input {i}")
+    assert_matches_torch(case, dtype)
 
 
 @pytest.mark.gpu

@@ -6,36 +6,17 @@ Both run on identical inputs with the same random upstream gradient, in float64
 
 import numpy as np
 import pytest
-from op_cases import CASE_IDS, CASES
+from op_cases import CASE_IDS, CASES, assert_matches_torch
 
 import autograd as ag
 
 torch = pytest.importorskip("torch")
 
-TOLERANCE = {np.float64: dict(rtol=1e-10, atol=1e-12), np.float32: dict(rtol=2e-5, atol=2e-6)}
-TORCH_DTYPE = {np.float64: torch.float64, np.float32: torch.float32}
-
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
 def test_forward_and_gradients_match_torch(case, dtype):
-    arrays = case.arrays(seed=2, dtype=dtype)
-    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, dtype=TORCH_DTYPE[dtype], requires_grad=True) for a in arrays]
-
-    out = case.fn(*ours)
-    expected = case.torch_fn(*theirs)
-    assert out.shape == tuple(expected.shape)
-    assert out.dtype == dtype, f"{case.id} turned {np.dtype(dtype)} into {out.dtype}"
-    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **TOLERANCE[dtype])
-
-    upstream = np.random.default_rng(3).standard_normal(out.shape).astype(dtype)
-    out.backward(ag.tensor(upstream))
-    expected.backward(torch.tensor(upstream))
-    for i, (x, t) in enumerate(zip(ours, theirs)):
-        assert x.grad is not None, f"{case.id}: no gradient for input {i}"
-        assert x.grad.dtype == dtype, f"{case.id}: gradient of input {i} is {x.grad.dtype}, not {np.dtype(dtype)}"
-        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **TOLERANCE[dtype], err_msg=f"input {i}")
+    assert_matches_torch(case, dtype)
 
 
 @pytest.mark.parametrize(
