@@ -8,7 +8,7 @@ backward observer. (The default dtype is the exception: it is process-wide,
 as ``torch.set_default_dtype`` is.)
 
 Every op reads these switches, so a thread gets one ``Modes`` object and an
-op reads it once (``current()``): one thread-local lookup per op, then plain
+op reads it once (``_local.modes``): one thread-local lookup per op, then plain
 attribute reads.
 """
 
@@ -34,8 +34,3 @@ class _PerThread(threading.local):
 
 
 _local = _PerThread()
-
-
-def current():
-    """The calling thread's ``Modes``."""
-    return _local.modes
