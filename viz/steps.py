@@ -182,13 +182,7 @@ class BackpropSteps(StepperDisplay):
         self.view = view
         self.steps = steps
         self.seed = seed
-        self.grads = {}
-        if view is None:
-            return
-        self.grads[view.loss] = seed
-        for step in steps:
-            for s in step.sent:
-                self.grads[s.tensor] = s.total
+        self.grads = self.known_after(len(steps)) if view is not None else {}
 
     @property
     def loss_name(self):
