@@ -23,7 +23,7 @@ Backward, by the chain rule through y = A^T x + b:
 import dataclasses
 
 from ..dtypes import require_same_dtype
-from .conv import Conv2dInputGrad, check_groups
+from .conv import Conv2d, Conv2dInputGrad, check_groups
 from .windows import Geometry, as_pair
 
 
@@ -44,12 +44,7 @@ class ConvTranspose2d(Conv2dInputGrad):
         grad_b = grad.sum((0, 2, 3)) if len(need) > 2 and need[2] else None
         return grad_x, grad_w, grad_b
 
-    def describe(self):
-        g = self.geometry
-        settings = {"stride": g.stride, "padding": g.padding, "dilation": g.dilation}
-        if self.groups != 1:
-            settings["groups"] = self.groups
-        return settings
+    describe = Conv2d.describe  # the same settings to show: stride, padding, dilation (and groups)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
