@@ -123,31 +123,22 @@ from .ops.trig import acos, acosh, asin, asinh, atan, atan2, atanh, cosh, sinh, 
 from .ops.unpool import max_unpool2d
 
 __all__ = [
-    "abs", "add", "argmax", "argmin", "astype", "avg_pool2d", "broadcast_to", "cat", "clamp", "clip",
-    "compare", "concatenate", "conv2d", "cos", "dropout", "detach", "div", "elu", "embedding", "exp", "expand_dims",
-    "flatten", "getitem", "is_tensor", "leaky_relu", "linear", "log", "log_softmax", "logsumexp", "matmul", "max", "max_pool2d",
-    "maximum", "mean", "min", "minimum", "mul", "neg", "nll", "pad", "permute", "pow", "relu",
-    "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "sqrt", "squeeze", "stack",
-    "std", "sub", "sum", "sum_to", "swapaxes", "tanh", "to_device", "transpose", "unsqueeze",
-    "var", "where",
-]  # fmt: skip
-__all__ += [
-    "adaptive_avg_pool2d", "adaptive_max_pool2d", "batch_norm", "conv1d", "conv_transpose2d", "fold", "group_norm",
-    "interpolate", "layer_norm", "max_unpool2d", "scaled_dot_product_attention", "unfold",
-]  # fmt: skip
-
-__all__ += [
-    "acos", "acosh", "all", "amax", "amin", "any", "argsort", "asin", "asinh", "atan", "atan2", "atanh", "ceil",
-    "celu", "chunk", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diag", "diagonal", "einsum", "erf", "exp2",
-    "expand", "expm1", "flip", "floor", "floor_divide", "fmod", "gather", "gelu", "hardsigmoid", "hardswish",
-    "hardtanh", "index_select", "isclose", "isfinite", "isinf", "isnan", "lerp", "log1p", "log2", "log10",
-    "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsigmoid",
-    "masked_fill", "masked_select", "median", "meshgrid", "mish", "movedim", "nonzero", "normalize", "one_hot",
-    "prod", "relu6", "remainder", "repeat", "repeat_interleave", "roll", "round", "rrelu", "rsqrt", "scatter",
-    "scatter_add", "selu", "silu", "sinh", "softmin", "softsign", "sort", "split", "std_mean", "tan", "topk",
-    "tril", "triu", "trunc", "unbind", "unflatten", "var_mean",
-]  # fmt: skip
-__all__ += [
-    "bmm", "clamp_max", "clamp_min", "clone", "dot", "mm", "narrow", "norm", "outer", "reciprocal", "select",
-    "square", "trace",
+    "abs", "acos", "acosh", "adaptive_avg_pool2d", "adaptive_max_pool2d", "add", "all", "amax", "amin", "any",
+    "argmax", "argmin", "argsort", "asin", "asinh", "astype", "atan", "atan2", "atanh", "avg_pool2d",
+    "batch_norm", "bmm", "broadcast_to", "cat", "ceil", "celu", "chunk", "clamp", "clamp_max", "clamp_min",
+    "clip", "clone", "compare", "concatenate", "conv1d", "conv2d", "conv_transpose2d", "cos", "cosh", "cummax",
+    "cummin", "cumprod", "cumsum", "detach", "diag", "diagonal", "div", "dot", "dropout", "einsum", "elu",
+    "embedding", "erf", "exp", "exp2", "expand", "expand_dims", "expm1", "flatten", "flip", "floor",
+    "floor_divide", "fmod", "fold", "gather", "gelu", "getitem", "group_norm", "hardsigmoid", "hardswish",
+    "hardtanh", "index_select", "interpolate", "is_tensor", "isclose", "isfinite", "isinf", "isnan", "layer_norm",
+    "leaky_relu", "lerp", "linear", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logcumsumexp",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "logsigmoid", "logsumexp", "masked_fill",
+    "masked_select", "matmul", "max", "max_pool2d", "max_unpool2d", "maximum", "mean", "median", "meshgrid",
+    "min", "minimum", "mish", "mm", "movedim", "mul", "narrow", "neg", "nll", "nonzero", "norm", "normalize",
+    "one_hot", "outer", "pad", "permute", "pow", "prod", "reciprocal", "relu", "relu6", "remainder", "repeat",
+    "repeat_interleave", "reshape", "roll", "round", "rrelu", "rsqrt", "scaled_dot_product_attention", "scatter",
+    "scatter_add", "select", "selu", "sigmoid", "sign", "silu", "sin", "sinh", "softmax", "softmin", "softplus",
+    "softsign", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "std_mean", "sub", "sum", "sum_to",
+    "swapaxes", "tan", "tanh", "to_device", "topk", "trace", "transpose", "tril", "triu", "trunc", "unbind",
+    "unflatten", "unfold", "unsqueeze", "var", "var_mean", "where",
 ]  # fmt: skip
