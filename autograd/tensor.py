@@ -613,5 +613,3 @@ def tensor(data, requires_grad=False, dtype=None, device=None, name=None):
 function._make_tensor = Tensor._make
 
 from . import functional as F  # noqa: E402  (functional imports Tensor from here)
-
-_methods.bind(F)

@@ -355,8 +355,8 @@ class TensorMethods:
 
 
 def bind(functional):
-    """Point the methods at ``autograd.functional`` (called by tensor.py once it is importable), and give
-    each method without a docstring its function's, so ``help(x.cumsum)`` shows the math."""
+    """Point the methods at ``autograd.functional`` (called by ``autograd/__init__.py`` once it is complete),
+    and give each method without a docstring its function's, so ``help(x.cumsum)`` shows the math."""
     global F
     F = functional
     for name, method in vars(TensorMethods).items():
