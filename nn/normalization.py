@@ -21,6 +21,12 @@ from .module import Module, Parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm"]
 
 
+def _scale_and_shift(module, shape, weight, bias, device, dtype):
+    """Register gamma (``weight``, ones) and beta (``bias``, zeros) of ``shape``, each None where switched off."""
+    module.register_parameter("weight", Parameter(ag.ones(shape, dtype=dtype, device=device)) if weight else None)
+    module.register_parameter("bias", Parameter(ag.zeros(shape, dtype=dtype, device=device)) if bias else None)
+
+
 class _BatchNorm(Module):
     #: the input ranks this layer accepts, and the text that names them in errors
     ranks = ()
@@ -31,12 +37,7 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = int(num_features), eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(ag.ones(self.num_features, dtype=dtype, device=device))
-            self.bias = Parameter(ag.zeros(self.num_features, dtype=dtype, device=device))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _scale_and_shift(self, self.num_features, affine, affine, device, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", ag.zeros(self.num_features, dtype=dtype, device=device))
             self.register_buffer("running_var", ag.ones(self.num_features, dtype=dtype, device=device))
@@ -126,14 +127,7 @@ class LayerNorm(Module):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         self.normalized_shape, self.eps, self.elementwise_affine = tuple(int(n) for n in shape), eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(ag.ones(self.normalized_shape, dtype=dtype, device=device))
-        else:
-            self.register_parameter("weight", None)
-        if elementwise_affine and bias:
-            self.bias = Parameter(ag.zeros(self.normalized_shape, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
+        _scale_and_shift(self, self.normalized_shape, elementwise_affine, elementwise_affine and bias, device, dtype)
 
     def forward(self, x):
         return F.layer_norm(as_input(x), self.normalized_shape, self.weight, self.bias, self.eps)
@@ -159,14 +153,7 @@ class GroupNorm(Module):
         if num_groups < 1 or num_channels % num_groups:
             raise ValueError(f"GroupNorm: num_groups={num_groups} must divide num_channels={num_channels}")
         self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), eps, affine
-        if affine:
-            self.weight = Parameter(ag.ones(self.num_channels, dtype=dtype, device=device))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(ag.zeros(self.num_channels, dtype=dtype, device=device))
-        else:
-            self.register_parameter("bias", None)
+        _scale_and_shift(self, self.num_channels, affine, affine and bias, device, dtype)
 
     def forward(self, x):
         x = as_input(x)
