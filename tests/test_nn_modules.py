@@ -7,6 +7,7 @@ import pytest
 
 import autograd as ag
 import nn
+from autograd.engine import topological_order
 
 
 class Block(nn.Module):
@@ -83,15 +84,7 @@ def test_call_records_module_scope_on_op_nodes():
     net = Net()
     out = net(ag.randn(2, 1, 4, 4))
     assert out.grad_fn.scope == ("Net", "fc1")
-    scopes = set()
-    stack, seen = [out.grad_fn], set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        scopes.add(node.scope)
-        stack.extend(t.grad_fn for t in node.inputs)
+    scopes = {node.scope for node in topological_order([out.grad_fn])}  # every op node of the graph
     assert ("Net", "features", "conv1") in scopes and ("Net", "features", "bn") in scopes
 
 

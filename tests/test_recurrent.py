@@ -10,6 +10,7 @@ import pytest
 
 import autograd as ag
 import nn
+from autograd.engine import topological_order
 
 LAYERS = ["RNN", "GRU", "LSTM"]
 
@@ -136,15 +137,7 @@ def test_init_is_uniform_within_one_over_sqrt_hidden():
 def test_each_time_step_is_its_own_name_scope():
     rnn = nn.RNN(2, 3)
     out, _ = rnn(ag.tensor(_rand(4, 1, 2)).astype("float32"))
-    scopes, stack = set(), [out.grad_fn]
-    seen = set()
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        scopes.add(node.scope)
-        stack += [t.grad_fn for t in node.inputs or ()]
+    scopes = {node.scope for node in topological_order([out.grad_fn])}  # every op node of the graph
     assert {s[-1] for s in scopes if s and s[-1].startswith("t=")} == {"t=1", "t=2", "t=3", "t=4"}
 
 
