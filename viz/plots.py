@@ -11,7 +11,6 @@ finished, with no ``%matplotlib inline`` needed.
 from __future__ import annotations
 
 import io
-import sys
 
 import numpy as np
 
@@ -25,6 +24,7 @@ except ImportError as e:  # the optional extra is missing
 import autograd as ag
 import autograd.functional as F
 
+from .table import in_notebook
 from .values import to_numpy
 
 __all__ = [
@@ -44,18 +44,9 @@ def finish(fig, save=None):
     """Write ``fig`` to ``save`` (if given) and, inside a Jupyter kernel, show it inline; returns ``fig``."""
     if save is not None:
         fig.savefig(save, dpi=100)
-    if _in_kernel():
+    if in_notebook():
         show_inline(fig)
     return fig
-
-
-def _in_kernel():
-    if "IPython" not in sys.modules:  # a plain script never imported IPython
-        return False
-    from IPython import get_ipython
-
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
 
 
 def show_inline(fig):
