@@ -58,23 +58,29 @@ def float64_inputs(case, seed=0):
 
 
 def assert_matches_torch(case, dtype, tolerance=TOLERANCE):
-    """Our op and PyTorch's on the same inputs: the same values, dtype kept, and the same gradients for
-    the same random upstream gradient (``tolerance[dtype]``: float64 tight, float32 round-off)."""
+    """Our op and PyTorch's on the case's inputs in ``dtype``: see :func:`assert_same_as_torch`."""
+    assert_same_as_torch(case.fn, case.torch_fn, case.arrays(seed=2, dtype=dtype), tolerance, case.id)
+
+
+def assert_same_as_torch(fn, torch_fn, arrays, tolerance=TOLERANCE, what="", upstream_seed=3):
+    """``fn`` on our Tensors and ``torch_fn`` on torch's, from the same ``arrays``: the same values, the
+    arrays' dtype kept, and the same gradients for the same random upstream gradient (``tolerance[dtype]``:
+    float64 tight, float32 round-off)."""
     torch = _torch()
-    arrays = case.arrays(seed=2, dtype=dtype)
+    dtype = arrays[0].dtype.type
     ours = [ag.tensor(a, requires_grad=True) for a in arrays]
     theirs = [torch.tensor(a, requires_grad=True) for a in arrays]  # the array's dtype
-    out, expected = case.fn(*ours), case.torch_fn(*theirs)
+    out, expected = fn(*ours), torch_fn(*theirs)
     assert out.shape == tuple(expected.shape)
-    assert out.dtype == dtype, f"{case.id} turned {np.dtype(dtype)} into {out.dtype}"
+    assert out.dtype == dtype, f"{what} turned {np.dtype(dtype)} into {out.dtype}"
     np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), **tolerance[dtype])
 
-    upstream = np.random.default_rng(3).standard_normal(out.shape).astype(dtype)
+    upstream = np.random.default_rng(upstream_seed).standard_normal(out.shape).astype(dtype)
     out.backward(ag.tensor(upstream))
     expected.backward(torch.tensor(upstream))
     for i, (x, t) in enumerate(zip(ours, theirs)):
-        assert x.grad is not None, f"{case.id}: no gradient for input {i}"
-        assert x.grad.dtype == dtype, f"{case.id}: gradient of input {i} is {x.grad.dtype}, not {np.dtype(dtype)}"
+        assert x.grad is not None, f"{what}: no gradient for input {i}"
+        assert x.grad.dtype == dtype, f"{what}: gradient of input {i} is {x.grad.dtype}, not {np.dtype(dtype)}"
         np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), **tolerance[dtype], err_msg=f"input {i}")
 
 

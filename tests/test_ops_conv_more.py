@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_cases import assert_matches_torch, float64_inputs
+from op_cases import assert_matches_torch, assert_same_as_torch, float64_inputs
 
 import autograd as ag
 import autograd.functional as F
@@ -510,17 +510,8 @@ def test_the_step_viewer_checks_every_backward_step(case):
 
 
 def _match_torch(fn, torch_fn, arrays):
-    torch = pytest.importorskip("torch")
-    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
-    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
-    out, expected = fn(*ours), torch_fn(*theirs)
-    assert out.shape == tuple(expected.shape)
-    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), rtol=1e-10, atol=1e-12)
-    g = np.random.default_rng(0).standard_normal(out.shape)
-    out.backward(ag.tensor(g))
-    expected.backward(torch.tensor(g))
-    for x, t in zip(ours, theirs):
-        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    pytest.importorskip("torch")
+    assert_same_as_torch(fn, torch_fn, arrays, upstream_seed=0)  # float64 arrays: tolerance 1e-10
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
