@@ -196,6 +196,11 @@ def data_dtype(data, dtype):
     return _INT64 if kind == "i" else None
 
 
+def is_whole_number(v):
+    """An int (Python or NumPy) and not a bool: what a size, an axis or a count must be (2.0 and True are not)."""
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
+
 def _is_number(v, big_ints=False):
     if isinstance(v, int) and not isinstance(v, bool):
         return big_ints or -(2**63) <= v < 2**63  # a bigger Python int is what made NumPy fall back to objects

@@ -7,7 +7,7 @@ every device's generator, so runs repeat exactly.
 import numpy as np
 
 from . import backend as _backend
-from .dtypes import get_default_dtype, to_dtype
+from .dtypes import get_default_dtype, is_whole_number, to_dtype
 from .tensor import Tensor
 
 
@@ -22,7 +22,7 @@ def _shape(shape, op):
 
 def check_size(n, shape, op):
     """One size of a new tensor must count elements: a whole number, 0 or more."""
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+    if not is_whole_number(n):
         raise TypeError(
             f"{op}: sizes must be whole numbers, got {n!r} ({type(n).__name__}) in the shape {tuple(shape)}; "
             f"write e.g. {op}(2, 3), or round first: int(n)"

@@ -2,10 +2,9 @@
 
 import math
 
-import numpy as np
-
 import autograd as ag
 import autograd.functional as F
+from autograd.dtypes import is_whole_number
 
 from . import init
 from .module import Module, Parameter
@@ -15,7 +14,7 @@ __all__ = ["Flatten", "Identity", "Linear"]
 
 def layer_size(value, what):
     """A layer's size argument (features, channels) as an int; ``Linear(2.5, 2)`` is refused, not truncated."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+    if not is_whole_number(value):
         raise TypeError(
             f"{what} must be a whole number, got {value!r} ({type(value).__name__}); sizes count features or "
             f"channels, e.g. 784 for a flattened 28x28 image (round first if you computed it: int(n))"

@@ -5,8 +5,7 @@ gradient back to where it was read from. An element read twice (``x[[0, 0]]``)
 receives the sum of both gradients, so the backward is a scatter-*add*.
 """
 
-import numpy as np
-
+from ..dtypes import is_whole_number
 from ..function import Function
 from ..tensor import Tensor
 from ._util import check_axis
@@ -158,14 +157,12 @@ def _check_same(tensors, op, axis):
 
 def _pad_widths(pad_width, ndim):
     """``pad_width`` as ((before, after), ...) of ints; widths count elements, so 1.5 is refused by name."""
-
-    def whole(v):
-        return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-
-    if whole(pad_width):
+    if is_whole_number(pad_width):
         return ((int(pad_width), int(pad_width)),) * ndim
     pairs = tuple(pad_width) if isinstance(pad_width, (tuple, list)) else None
-    if pairs is None or not all(isinstance(p, (tuple, list)) and len(p) == 2 and all(map(whole, p)) for p in pairs):
+    if pairs is None or not all(
+        isinstance(p, (tuple, list)) and len(p) == 2 and all(map(is_whole_number, p)) for p in pairs
+    ):
         raise TypeError(
             f"pad: pad_width must be a whole number or one (before, after) pair of whole numbers per axis, "
             f"got {pad_width!r}; e.g. pad(x, ((0, 0), (1, 2))) for a matrix, or pad(x, 1) on every side"

@@ -6,6 +6,7 @@ gradient back where the value came from.
 
 import numpy as np
 
+from ..dtypes import is_whole_number
 from ..function import Function
 from ._util import check_axis, normalize_axis
 
@@ -78,7 +79,7 @@ def _shape_arg(shape, op):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     for n in shape:
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        if not is_whole_number(n):
             raise TypeError(
                 f"{op}: sizes must be whole numbers, got {n!r} ({type(n).__name__}) in {tuple(shape)}; "
                 f"write e.g. {op}(2, 3), or round first: int(n)"
@@ -155,7 +156,7 @@ def swapaxes(a, axis1, axis2):
 
 def unsqueeze(a, axis):
     """Insert a size-1 axis at ``axis``."""
-    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+    if not is_whole_number(axis):
         raise TypeError(
             f"unsqueeze: the axis must be a whole number, got {axis!r} ({type(axis).__name__}); "
             f"a tensor of shape {a.shape} takes -{a.ndim + 1}..{a.ndim}, e.g. unsqueeze(0)"
