@@ -103,17 +103,13 @@ def render_forward(output, out_dir, level=None, **options):
     graphviz's ``dot`` is installed. Nothing is run and no ``.grad`` changes.
     """
     from .graph import OP_LIMIT, fit_to_limit
-    from .html import forward_page
+    from .html import forward_page, write_picture_files
     from .paths import writable_folder
-    from .render import dot_available, svg_text
 
     out_dir = writable_folder(out_dir, "viz.render_forward")  # a bad path fails before any work
     steps = ForwardSteps(output)
     collapse, expand = fit_to_limit(
         steps.view, options.get("collapse", False), options.get("expand", ()), OP_LIMIT, "viz.render_forward"
     )
-    picture = steps.picture(**dict(options, collapse=collapse, expand=expand))
-    (out_dir / "graph.dot").write_text(picture.source, encoding="utf-8")
-    if dot_available():
-        (out_dir / "graph.svg").write_text(svg_text(picture), encoding="utf-8")
+    write_picture_files(steps.picture(**dict(options, collapse=collapse, expand=expand)), out_dir)
     return forward_page(steps, out_dir / "index.html", level=level, **options)

@@ -404,6 +404,15 @@ def forward_page(fsteps, path, level=None, **options):
     return write_document(path, f"Forward pass to {fsteps.view.tensors[-1].name}", [fragment])
 
 
+def write_picture_files(picture, out_dir):
+    """``graph.dot`` (the DOT text, always) and ``graph.svg`` where graphviz's ``dot`` is installed, in ``out_dir``."""
+    from .render import dot_available, svg_text
+
+    (out_dir / "graph.dot").write_text(picture.source, encoding="utf-8")
+    if dot_available():  # without dot the page says how to install it; the DOT text is written
+        (out_dir / "graph.svg").write_text(svg_text(picture), encoding="utf-8")
+
+
 def render_backprop(loss, out_dir, grad=None, level=None, **options):
     """Write the stepper of ``loss``'s backward pass to ``out_dir``; returns the path of ``index.html``.
 
@@ -418,7 +427,6 @@ def render_backprop(loss, out_dir, grad=None, level=None, **options):
     """
     from .graph import OP_LIMIT, GraphView, build_dot, fit_to_limit
     from .paths import writable_folder
-    from .render import dot_available, svg_text
     from .steps import backprop_steps
 
     out_dir = writable_folder(out_dir, "viz.render_backprop")  # before backward runs: a bad path fails first
@@ -430,10 +438,7 @@ def render_backprop(loss, out_dir, grad=None, level=None, **options):
     )
     steps = backprop_steps(loss, grad)
     final = dict(options, collapse=collapse, expand=expand)
-    picture = build_dot(steps.view, grads=steps.known_after(len(steps)), **final)
-    (out_dir / "graph.dot").write_text(picture.source, encoding="utf-8")
-    if dot_available():  # without dot the page says how to install it; the DOT text is written
-        (out_dir / "graph.svg").write_text(svg_text(picture), encoding="utf-8")
+    write_picture_files(build_dot(steps.view, grads=steps.grads, **final), out_dir)
     return backprop_page(steps, out_dir / "index.html", level=level, **options)
 
 
