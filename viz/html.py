@@ -150,7 +150,7 @@ def backward_stepper(steps, level=None, **options):
         tensors=tensors,
         loss=_loss_name(steps),
         level=level,
-        dot_options=dict(options, grads=steps.known_after(len(steps)), legend=False),
+        dot_options=dict(options, grads=steps.grads, legend=False),
     )
 
 

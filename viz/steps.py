@@ -248,7 +248,7 @@ class BackpropSteps(StepperDisplay):
 
     def picture(self, **options):
         """The picture after the last step, every gradient filled in."""
-        return build_dot(self.view, grads=self.known_after(len(self.steps)), **options)
+        return build_dot(self.view, grads=self.grads, **options)
 
     def table(self, width=None):
         """The steps as a text table (op, upstream gradient, local rule, gradient sent, check),
