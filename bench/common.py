@@ -45,6 +45,13 @@ def device_args(description, **batch_defaults):
     )
     parser.add_argument("--block", type=int, default=10, help="calls per turn when alone (default 10)")
     parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.3,
+        help="when alone: seconds of rest before each turn (default 0.3), so that the previous contender's "
+        "idle BLAS/OpenMP threads have stopped spin-waiting on the cores",
+    )
+    parser.add_argument(
         "--no-settle",
         action="store_true",
         help="when alone: leave each worker's malloc as a fresh training script has it (no 16 MiB "
@@ -308,13 +315,13 @@ def one_contender(name, bench, x, y, weights):
     return bench.torch_step(torch, "cpu", weights, x, y)
 
 
-def contenders_alone(bench_file, names, x, y, weights, timer_name, block, settle=True):
+def contenders_alone(bench_file, names, x, y, weights, timer_name, block, settle=True, pause=0.3):
     """``alone_workers`` for a training step: each worker builds its step from (x, y, weights)."""
-    return alone_workers(bench_file, names, (x, y, weights), timer_name, block, settle)
+    return alone_workers(bench_file, names, (x, y, weights), timer_name, block, settle, pause)
 
 
 @contextlib.contextmanager
-def alone_workers(bench_file, names, payload, timer_name, block, settle=True):
+def alone_workers(bench_file, names, payload, timer_name, block, settle=True, pause=0.3):
     """One fresh worker process per contender; yields ``run(name, message="turn")``: one turn, its times back.
 
     A worker builds its contender with ``alone_contender(name, *payload)`` from the
@@ -327,6 +334,9 @@ def alone_workers(bench_file, names, payload, timer_name, block, settle=True):
     process, how one contender allocates and frees changes how often another
     takes fresh pages from the kernel, and PyTorch's threads wait on OpenBLAS's.
     ``run(name, "info")`` is the worker's libraries and threads (``threads_info``).
+    Each turn starts after ``pause`` seconds of rest: a worker that has just
+    finished leaves its BLAS (and PyTorch's OpenMP) threads spin-waiting for a
+    while, and on 2 cores they would take one from the next contender.
     """
     context = multiprocessing.get_context("spawn")
     links, workers = {}, []
@@ -339,6 +349,8 @@ def alone_workers(bench_file, names, payload, timer_name, block, settle=True):
         workers.append(worker)
 
     def run(name, message="turn"):
+        if message.startswith("turn"):
+            time.sleep(pause)
         links[name].send(message)
         return links[name].recv()
 
@@ -440,7 +452,8 @@ def run_training_benchmark(description, make_contenders, batch_size, repeats, ti
         raise SystemExit("each contender alone needs --block 2 or more")
     x, y, weights = contenders.setup
     names = list(contenders)
-    with contenders_alone(bench_file, names, x, y, weights, args.clock, args.block, not args.no_settle) as run:
+    alone = contenders_alone(bench_file, names, x, y, weights, args.clock, args.block, not args.no_settle, args.pause)
+    with alone as run:
         for name in names:  # the same first loss in every worker: they compute the same thing
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name
         workers = workers_info(run, names)
@@ -458,6 +471,7 @@ IN_PROCESS_CAVEAT = (
 def alone_protocol(args):
     """How the contenders ran, when each ran alone (for the report's title)."""
     where = f"each contender alone in its own process, taking turns of {args.block} calls (the first untimed)"
+    where += f" after {args.pause:g} s of rest"
     return where + (", malloc as a fresh script has it" if args.no_settle else ", malloc settled (16 MiB freed first)")
 
 

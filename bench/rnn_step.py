@@ -119,7 +119,8 @@ def main():
     if args.block < 2:
         raise SystemExit("each contender alone needs --block 2 or more")
     names = list(contenders)
-    alone = common.contenders_alone(__file__, names, x, y, weights, args.clock, args.block, not args.no_settle)
+    settle = not args.no_settle
+    alone = common.contenders_alone(__file__, names, x, y, weights, args.clock, args.block, settle, args.pause)
     with alone as run:
         for name in names:  # each worker computes the same first loss as its in-process twin
             assert abs(run(name, "loss") - losses[name]) < 1e-5 * max(1.0, abs(losses[name])), name

@@ -123,7 +123,7 @@ def main():
     info = common.machine_info(args.device)
     if args.alone and args.device == "cpu":
         payload, settle = (args.device, args.ops), not args.no_settle
-        with common.alone_workers(__file__, names, payload, args.clock, args.block, settle) as run:
+        with common.alone_workers(__file__, names, payload, args.clock, args.block, settle, args.pause) as run:
             for name in names:  # each worker computes the same gradient
                 assert abs(run(name, "loss") - grads[name]) <= 1e-6 * max(1.0, abs(grads[name])), name
             info += "\n" + common.workers_info(run, names)
