@@ -62,8 +62,13 @@ def full(shape, fill_value, dtype=None, device=None, requires_grad=False, name=N
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"full: shape must be a tuple of sizes such as (2, 3), got {shape!r} ({type(shape).__name__})")
     return _make(
-        lambda xp, s, d: xp.full(s, fill_value, dtype=d), (tuple(shape),), dtype or fill_dtype(fill_value), device,
-        requires_grad, name, "full"
+        lambda xp, s, d: xp.full(s, fill_value, dtype=d),
+        (tuple(shape),),
+        dtype or fill_dtype(fill_value),
+        device,
+        requires_grad,
+        name,
+        "full",
     )
 
 
@@ -149,5 +154,7 @@ def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_gra
     """``steps`` values from base^start to base^end, evenly spaced in the exponent."""
     check_size(steps, (steps,), "logspace")
     b = _backend.get_backend(device)
-    data = b.xp.logspace(start, end, int(steps), base=base, dtype=np.float64).astype(to_dtype(dtype) or get_default_dtype())
+    data = b.xp.logspace(start, end, int(steps), base=base, dtype=np.float64).astype(
+        to_dtype(dtype) or get_default_dtype()
+    )
     return _wrap(data, requires_grad)

@@ -17,7 +17,9 @@ def default_dtype():
 
 def test_attributes(device):
     x = ag.tensor([[1.0, 2.0, 3.0]], requires_grad=True, name="x", device=device)
-    assert x.shape == (1, 3) and x.ndim == 2 and x.numel() == 3 and x.size() == (1, 3) and x.size(1) == 3 and len(x) == 1
+    assert (
+        x.shape == (1, 3) and x.ndim == 2 and x.numel() == 3 and x.size() == (1, 3) and x.size(1) == 3 and len(x) == 1
+    )
     assert x.dtype == np.float32 and str(x.dtype) == "float32"
     assert x.device == device and x.backend.name == device
     assert x.name == "x" and x.is_leaf and x.grad_fn is None and x.grad is None and x.requires_grad
