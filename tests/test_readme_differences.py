@@ -156,6 +156,17 @@ def _attention_converts_a_float_mask():
         torch.nn.functional.scaled_dot_product_attention(t, t, t, attn_mask=torch.tensor(mask))
 
 
+def _integer_pooling_raises():
+    x = ag.tensor([[[[1, 2], [3, 4]]]])
+    for pool in (lambda t: F.avg_pool2d(t, 2), lambda t: F.max_pool2d(t, 2, padding=1)):
+        with pytest.raises(TypeError, match=r"needs a floating-point tensor, got int64.*x\.float\(\)"):
+            pool(x)
+    assert F.max_pool2d(x, 2).item() == 4 and F.max_pool2d(x, 2).dtype == np.int64
+    assert F.avg_pool2d(x.float(), 2).item() == 2.5
+    # PyTorch truncates the mean instead
+    assert torch.nn.functional.avg_pool2d(torch.tensor([[[[1, 2], [3, 4]]]]), 2).item() == 2
+
+
 CHECKS = {
     "`x.var()`, `x.std()`, `torch.var_mean(x)` divide by n - 1": _variance_is_the_population_one,
     "`x.max(dim=1)`, `x.max(axis=1)` and `torch.max(x, axis=1)` give `(values, indices)`": _max_axis_gives_values_and_shares_ties,
@@ -169,6 +180,7 @@ CHECKS = {
     "changing a tensor in place breaks only the backward of ops that saved it": (
         _in_place_change_of_any_input_breaks_backward
     ),
+    "`F.avg_pool2d` and padded `F.max_pool2d` pool integer tensors (a truncated mean)": _integer_pooling_raises,
     "`torch.manual_seed(0)` draws PyTorch's numbers": _seeds_repeat_but_draw_other_numbers,
     "`F.pad(x, (-1, -1))` crops": _pad_refuses_to_crop_and_takes_numpy_pairs,
     "`F.interpolate` also has `bicubic`, `trilinear`, `area`, `nearest-exact` and `antialias=True`": (

@@ -87,6 +87,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
             f"pass ceil_mode={dilation} by keyword"
         )
     geometry = _geometry("max_pool2d", input, kernel_size, stride, padding, ceil_mode, dilation)
+    if any(geometry.padding):
+        _require_float("max_pool2d with padding", input, "padding cells hold -inf, which no integer can")
     y = MaxPool2d.apply(input, geometry=geometry)
     if return_indices:
         return y, constant(argmax_indices(input, geometry), input)
@@ -100,6 +102,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     cells a ``ceil_mode`` window hangs past the padding).
     """
     geometry = _geometry("avg_pool2d", input, kernel_size, stride, padding, ceil_mode)
+    _require_float("avg_pool2d", input, "a mean of integers is rarely an integer")
     xp = input.backend.xp
     (h, w), (pt, pl) = geometry.in_size, geometry.padding
     counted = xp.zeros((1, 1, h + pt + geometry.pad_end[0], w + pl + geometry.pad_end[1]), dtype=input.dtype)
@@ -111,3 +114,15 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     kernel_shape = divisor.shape + geometry.kernel
     weights = xp.broadcast_to((1.0 / divisor).astype(input.dtype)[..., None, None], kernel_shape)
     return WindowGather.apply(input, geometry=geometry, weights=weights, label="avg_pool2d")
+
+
+def _require_float(op, input, why):
+    """Refuse an integer or bool tensor where pooling it would need values it cannot hold.
+
+    PyTorch pools integers with integer arithmetic (a truncated mean); here that
+    is an error rather than a silently rounded answer.
+    """
+    if input.data.dtype.kind != "f":
+        raise TypeError(
+            f"{op}: needs a floating-point tensor, got {input.data.dtype} ({why}). Convert first: x.float()."
+        )
