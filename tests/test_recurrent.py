@@ -46,6 +46,19 @@ def _flatten_state(state):
 # ---------------------------------------------------------------- layers against torch
 
 
+def _backward_and_compare_gradients(loss_a, loss_t, inputs, modules, state_a, state_t):
+    """Backward through both losses; the input's, every parameter's and the initial state's gradients agree."""
+    (xa, xt), (ours, theirs) = inputs, modules
+    loss_a.backward()
+    loss_t.backward()
+    _close(xa.grad.numpy(), xt.grad.numpy(), "input gradient")
+    for name, p in ours.named_parameters():
+        _close(p.grad.numpy(), getattr(theirs, name).grad.numpy(), name)
+    if state_a is not None:
+        for a, t in zip(_flatten_state(state_a), _flatten_state(state_t)):
+            _close(a.grad.numpy(), t.grad.numpy(), "initial state gradient")
+
+
 @pytest.mark.parametrize("cls_name", LAYERS)
 @pytest.mark.parametrize("num_layers", [1, 2])
 @pytest.mark.parametrize("batch_first", [False, True])
@@ -77,14 +90,7 @@ def test_layer_matches_torch(cls_name, num_layers, batch_first, with_state):
         w = _rand(*ft.shape, seed=20 + k)
         loss_a = loss_a + (fa * ag.tensor(w)).sum()
         loss_t = loss_t + (ft * torch.tensor(w)).sum()
-    loss_a.backward()
-    loss_t.backward()
-    _close(xa.grad.numpy(), xt.grad.numpy(), "input gradient")
-    for name, p in ours.named_parameters():
-        _close(p.grad.numpy(), getattr(theirs, name).grad.numpy(), name)
-    if with_state:
-        for sa_, st_ in zip(_flatten_state(states_a), _flatten_state(states_t)):
-            _close(sa_.grad.numpy(), st_.grad.numpy(), "initial state gradient")
+    _backward_and_compare_gradients(loss_a, loss_t, (xa, xt), (ours, theirs), states_a, states_t)
 
 
 @pytest.mark.parametrize("cls_name", LAYERS)
@@ -170,14 +176,7 @@ def test_cell_matches_torch(cls_name, extra, with_state, batched):
         w = _rand(*ot.shape, seed=30 + k)
         loss_a = loss_a + (oa * ag.tensor(w)).sum()
         loss_t = loss_t + (ot * torch.tensor(w)).sum()
-    loss_a.backward()
-    loss_t.backward()
-    _close(xa.grad.numpy(), xt.grad.numpy(), "input gradient")
-    for name, p in ours.named_parameters():
-        _close(p.grad.numpy(), getattr(theirs, name).grad.numpy(), name)
-    if with_state:
-        for a, t in zip(_flatten_state(sa), _flatten_state(st)):
-            _close(a.grad.numpy(), t.grad.numpy(), "state gradient")
+    _backward_and_compare_gradients(loss_a, loss_t, (xa, xt), (ours, theirs), sa, st)
 
 
 @pytest.mark.parametrize(("cls_name", "extra"), CELLS)
