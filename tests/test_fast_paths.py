@@ -12,6 +12,9 @@ Three fast paths (issue 17, the cnn_step benchmark):
   backward. The plain path is the same op on a C-ordered copy of the input.
 * ``relu_grad``: ReLU's backward as one op multiplying by the boolean mask; the
   plain path is the product with the mask as numbers.
+* same-size convolutions (``shifts.py``): stride 1 with the output as large as the
+  input (3x3, padding 1) does im2col and col2im as shifted copies and adds of
+  whole images. The plain path is forced by making ``keeps_size`` answer False.
 * the ``workspace``: large work arrays kept across training steps and handed out
   again only when nothing refers to them. Here every array goes through it
   (``MIN_BYTES = 0``), against plain allocation (``enabled = False``).
@@ -26,7 +29,7 @@ import pytest
 
 import autograd as ag
 import autograd.functional as F
-from autograd.ops import workspace
+from autograd.ops import conv, shifts, workspace
 from autograd.ops.windows import Geometry, empty_like_order, memory_order
 
 CHANNEL_MAJOR = [1, 0, 2, 3]  # the memory order of conv2d's output: (C, N, H, W) under its (N, C, H, W) view
@@ -236,6 +239,72 @@ def _c_ordered(t):
 def test_c_ordered_really_is_c_ordered():
     t = F.conv2d(ag.tensor(np.ones((2, 3, 4, 4))), ag.tensor(np.ones((5, 3, 3, 3))))
     assert memory_order(t.data) == CHANNEL_MAJOR and memory_order(_c_ordered(t).data) == [0, 1, 2, 3]
+
+
+# ---------------------------------------------------------------- same-size convolutions
+
+# (input shape, weight shape, conv2d settings, does the fast path take it?)
+SAME_CONVS = [
+    ((2, 3, 5, 7), (4, 3, 3, 3), dict(padding=1), True),  # the benchmark's convolution, odd sizes
+    ((2, 3, 6, 6), (4, 3, 5, 5), dict(padding=2), True),
+    ((2, 3, 6, 7), (4, 3, 3, 3), dict(padding=2, dilation=2), True),
+    ((2, 3, 6, 5), (4, 3, 2, 2), dict(padding=1, dilation=2), True),  # no centre offset: zeros first
+    ((2, 3, 5, 6), (4, 3, 3, 1), dict(padding=(1, 0)), True),  # a non-square kernel
+    ((2, 3, 4, 5), (2, 3, 1, 1), dict(), True),  # 1x1: one offset, no shift
+    ((2, 3, 1, 1), (4, 3, 3, 3), dict(padding=1), True),  # a 1-pixel image: every other offset off it
+    ((2, 3, 2, 9), (4, 3, 5, 5), dict(padding=2), True),  # offsets reaching past the whole height
+    ((2, 6, 5, 5), (6, 2, 3, 3), dict(padding=1, groups=3), True),
+    ((2, 3, 5, 7), (4, 3, 3, 3), dict(padding="same"), True),
+    ((2, 3, 5, 7), (4, 3, 2, 2), dict(padding="same"), False),  # even kernel: more padding after than before
+    ((2, 3, 5, 7), (4, 3, 3, 3), dict(padding=1, stride=2), False),
+    ((2, 3, 5, 7), (4, 3, 3, 3), dict(), False),  # no padding: the output is smaller
+    ((2, 3, 5, 7), (4, 3, 3, 3), dict(padding=(1, 2)), False),  # wider output than input
+]
+SAME_IDS = ["k3p1", "k5p2", "k3d2", "k2d2", "k31", "k1", "1px", "tall_k5", "groups", "same", "same_k2",
+            "stride2", "valid", "wider"]  # fmt: skip
+
+
+def _conv_derivatives(x_shape, w_shape, settings, layout=lambda t: t):
+    x, w = _distinct(x_shape), _distinct(w_shape, seed=2) * 0.01
+    b = np.linspace(-1, 1, w_shape[0])
+    return _derivatives(lambda xx, ww, bb: F.conv2d(layout(xx), ww, bb, **settings), [x, w, b])
+
+
+@pytest.mark.parametrize("x_shape, w_shape, settings, fast", SAME_CONVS, ids=SAME_IDS)
+def test_same_size_convolution_matches_the_general_im2col(monkeypatch, x_shape, w_shape, settings, fast):
+    calls = []
+    for name in ("im2col_same", "col2im_same"):
+        original = getattr(shifts, name)
+        monkeypatch.setattr(conv, name, lambda *a, _f=original, _n=name: calls.append(_n) or _f(*a))
+    fast_result = _conv_derivatives(x_shape, w_shape, settings)
+    assert bool(calls) == fast  # the cases cover both sides of the fast path's condition
+    if fast:
+        assert {"im2col_same", "col2im_same"} <= set(calls)  # forward and dL/dx, first and second order
+    monkeypatch.setattr(conv, "keeps_size", lambda geometry: False)
+    _assert_same(fast_result, _conv_derivatives(x_shape, w_shape, settings))
+
+
+@pytest.mark.parametrize("layout", ["channel_major", "transposed_pixels"])
+def test_same_size_convolution_of_other_memory_layouts(monkeypatch, layout):
+    """A channel-major input (what a conv block passes on) takes the fast path; an input whose
+    pixels are not one run per image (a transposed view) falls back to the general im2col."""
+    if layout == "channel_major":
+        prepare = _as_channel_major
+    else:
+        prepare = lambda t: t.swapaxes(2, 3).reshape(-1).reshape(2, 3, 7, 5).swapaxes(2, 3)  # noqa: E731
+    fast = _conv_derivatives((2, 3, 5, 7), (4, 3, 3, 3), dict(padding=1), prepare)
+    monkeypatch.setattr(conv, "keeps_size", lambda geometry: False)
+    _assert_same(fast, _conv_derivatives((2, 3, 5, 7), (4, 3, 3, 3), dict(padding=1), prepare))
+
+
+def test_col2im_leaves_an_array_it_does_not_own_alone():
+    """F.fold's input is the learner's tensor: col2im may overwrite only its own work arrays."""
+    cols = ag.tensor(_distinct((1, 3 * 9, 20)))
+    before = cols.numpy().copy()
+    folded = F.fold(cols, (4, 5), 3, padding=1)
+    np.testing.assert_array_equal(cols.numpy(), before)
+    plain = F.fold(ag.tensor(before), (4, 5), 3, padding=1)
+    np.testing.assert_array_equal(folded.numpy(), plain.numpy())
 
 
 # ---------------------------------------------------------------- relu_grad

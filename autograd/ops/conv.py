@@ -27,6 +27,7 @@ Backward is three convolutions, each an op, so second derivatives work:
 from ..dtypes import require_same_dtype
 from ..function import Function
 from . import workspace
+from .shifts import col2im_same, im2col_same, keeps_size
 from .windows import Geometry, as_pair
 
 
@@ -34,7 +35,12 @@ def _im2col(backend, geometry, x):
     """Columns of window values: (C*KH*KW, N*OH*OW), a copy (the matrix im2col is named for).
 
     Row (c, k, l) holds tap (k, l) of channel c for every output pixel (n, i, j).
+    A convolution that keeps the image size takes the fast path of ``shifts.py``.
     """
+    if keeps_size(geometry):
+        cols = im2col_same(backend.xp, geometry, x)
+        if cols is not None:
+            return cols
     win = geometry.windows(backend, geometry.pad(backend.xp, x))  # (N, C, OH, OW, KH, KW) view
     n, c, oh, ow, kh, kw = win.shape
     cols = workspace.empty(backend.xp, (c * kh * kw, n * oh * ow), x.dtype)  # kept across steps
@@ -42,8 +48,14 @@ def _im2col(backend, geometry, x):
     return cols
 
 
-def _col2im(backend, geometry, dcols, x_shape):
-    """The adjoint of im2col: (C*KH*KW, N*OH*OW) column values summed back into an (N, C, H, W) image."""
+def _col2im(backend, geometry, dcols, x_shape, owned=False):
+    """The adjoint of im2col: (C*KH*KW, N*OH*OW) column values summed back into an (N, C, H, W) image.
+
+    ``owned``: dcols is the caller's work array, which the fast path of ``shifts.py``
+    (for convolutions that keep the image size) may overwrite.
+    """
+    if owned and keeps_size(geometry):
+        return col2im_same(backend.xp, geometry, dcols, x_shape)
     n, c, (oh, ow), (kh, kw) = x_shape[0], x_shape[1], geometry.out_size, geometry.kernel
     cols = dcols.reshape(c, kh, kw, n, oh, ow).transpose(3, 0, 4, 5, 1, 2)  # (N, C, OH, OW, KH, KW) view
     return geometry.scatter(backend.xp, cols, x_shape, dcols.dtype)
@@ -123,7 +135,7 @@ class Conv2dInputGrad(Function):
         g_mat = _channels_first(g) if g_mat is None else g_mat
         w_mat, xp = w.reshape(w.shape[0], -1), self.backend.xp
         dcols = _grouped_matmul(w_mat, g_mat, groups, transpose_a=True, xp=xp)  # (C*KH*KW, N*OH*OW)
-        return _col2im(self.backend, geometry, dcols, x_shape)
+        return _col2im(self.backend, geometry, dcols, x_shape, owned=True)  # dcols is this op's own
 
     def backward(self, grad):
         g, w = self.inputs[:2]
