@@ -329,6 +329,16 @@ def test_relu_grad_keeps_the_dtype_and_the_memory_order():
     np.testing.assert_array_equal(dt.numpy(), g.numpy() * (t.numpy() > 0))
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_against_an_array_of_zeros_keeps_the_edge_values(dtype):
+    """ReLU computes max(a, zeros) (NumPy's vectorised loop); -inf, -0.0 and NaN come out as max(a, 0) gives."""
+    edges = np.array([-np.inf, -1.0, -0.0, 0.0, 1e-30, 2.5, np.inf, np.nan], dtype=dtype)
+    x = np.tile(edges, (3, 4, 2, 1)).transpose(1, 0, 2, 3)  # a channel-major view, as a conv output
+    y = F.relu(ag.tensor(x)).numpy()
+    np.testing.assert_array_equal(y, np.maximum(x, 0))  # NaN where NaN, 0 for -inf
+    assert y.dtype == dtype
+
+
 def test_relu_gradgradcheck():
     x = ag.tensor(_distinct((3, 4)) + 0.05, dtype="float64", requires_grad=True)  # no element at the kink
     assert ag.gradgradcheck(F.relu, [x])

@@ -36,12 +36,14 @@ class MaxPool2d(Function):
         # Stored offset-major, so each offset's mask is one contiguous block.
         # (In y's memory order, which is x's: the compares and the backward's scatter run along rows.)
         winner = empty_like_order(xp, order, y.shape, bool, lead=(kh, kw))
-        taken = empty_like_order(xp, order, y.shape, bool)
-        taken.fill(False)
+        free = None  # where no earlier offset has won yet
         for k, l in offsets:
             hit = xp.equal(win[..., k, l], y, out=winner[k, l])
-            hit &= ~taken
-            taken |= hit
+            if free is None:
+                free = xp.logical_not(hit, out=empty_like_order(xp, order, y.shape, bool))
+            else:
+                hit &= free
+                free ^= hit  # hit lies inside free: this removes it (one pass, no temporary)
         self.weights = winner.transpose(2, 3, 4, 5, 0, 1)  # (N, C, OH, OW, KH, KW), a view
         return y
 
