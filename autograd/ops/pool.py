@@ -27,18 +27,22 @@ class MaxPool2d(Function):
         kh, kw = geometry.kernel
         offsets = [(k, l) for k in range(kh) for l in range(kw)]
         order = memory_order(x)  # kept by y and the masks (conv outputs are channel-major)
+        taps = [win[..., k, l] for k, l in offsets]
         y = empty_like_order(xp, order, win.shape[:4], x.dtype)
-        y[...] = win[..., 0, 0]
-        for k, l in offsets[1:]:  # a running maximum over the kernel offsets, in place
-            xp.maximum(y, win[..., k, l], out=y)
+        if len(taps) == 1:
+            y[...] = taps[0]
+        else:  # a running maximum over the kernel offsets, in place (the first two straight into y)
+            xp.maximum(taps[0], taps[1], out=y)
+        for tap in taps[2:]:
+            xp.maximum(y, tap, out=y)
         # The one-hot weights of the backward scatter: the first offset (row-major)
         # equal to the maximum wins, later ties are "already taken" (as in PyTorch).
         # Stored offset-major, so each offset's mask is one contiguous block.
         # (In y's memory order, which is x's: the compares and the backward's scatter run along rows.)
         winner = empty_like_order(xp, order, y.shape, bool, lead=(kh, kw))
         free = None  # where no earlier offset has won yet
-        for k, l in offsets:
-            hit = xp.equal(win[..., k, l], y, out=winner[k, l])
+        for (k, l), tap in zip(offsets, taps):
+            hit = xp.equal(tap, y, out=winner[k, l])
             if free is None:
                 free = xp.logical_not(hit, out=empty_like_order(xp, order, y.shape, bool))
             else:
