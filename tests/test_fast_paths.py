@@ -15,6 +15,9 @@ Three fast paths (issue 17, the cnn_step benchmark):
 * same-size convolutions (``shifts.py``): stride 1 with the output as large as the
   input (3x3, padding 1) does im2col and col2im as shifted copies and adds of
   whole images. The plain path is forced by making ``keeps_size`` answer False.
+* a first conv layer's weight gradient (a small result summed over many pixels)
+  as a sum of products over blocks of the pixel axis that stay in the cache;
+  the plain path is one product (``BLOCK_BYTES`` larger than the operands).
 * the ``workspace``: large work arrays kept across training steps and handed out
   again only when nothing refers to them. Here every array goes through it
   (``MIN_BYTES = 0``), against plain allocation (``enabled = False``).
@@ -305,6 +308,61 @@ def test_col2im_leaves_an_array_it_does_not_own_alone():
     np.testing.assert_array_equal(cols.numpy(), before)
     plain = F.fold(ag.tensor(before), (4, 5), 3, padding=1)
     np.testing.assert_array_equal(folded.numpy(), plain.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "p, q, n, blocked",
+    [(16, 9, 50176, True), (16, 9, 50176 + 37, True), (40, 30, 5000, False), (16, 9, 2000, False)],
+    ids=["conv1", "ragged_last_block", "large_result", "short_axis"],
+)
+def test_product_over_pixels_matches_one_product(p, q, n, blocked, dtype):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((p, n)).astype(dtype), rng.standard_normal((q, n)).astype(dtype)
+    got = conv._product_over_pixels(a.view(_CountedProducts), b.view(_CountedProducts))
+    assert (_CountedProducts.count > 1) == blocked
+    _CountedProducts.count = 0
+    expected = a.astype(np.float64) @ b.astype(np.float64).T
+    tolerance = 1e-3 if dtype == np.float32 else 1e-10  # float32 sums of 50,000 products, in another order
+    np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
+    assert got.dtype == dtype and got.shape == (p, q)
+
+
+class _CountedProducts(np.ndarray):
+    """An array that counts the matrix products it takes part in (slices and transposes count too)."""
+
+    count = 0
+
+    def __matmul__(self, other):
+        type(self).count += 1
+        return np.asarray(self) @ np.asarray(other)
+
+
+def test_a_conv_weight_gradient_in_blocks_matches_one_product(monkeypatch):
+    """Values, first and second derivatives with blocks of 256 pixels (forced) against one product."""
+    x_shape, w_shape, settings = (2, 3, 16, 20), (4, 3, 3, 3), dict(padding=1)  # 640 pixels: 3 blocks
+    monkeypatch.setattr(conv, "BLOCK_BYTES", 1)
+    calls = []
+    monkeypatch.setattr(conv, "_product_over_pixels", _counting(conv._product_over_pixels, calls))
+    blocked = _conv_derivatives(x_shape, w_shape, settings)
+    assert calls
+    monkeypatch.setattr(conv, "BLOCK_BYTES", 2**40)
+    _assert_same_close(blocked, _conv_derivatives(x_shape, w_shape, settings))
+
+
+def _counting(fn, calls):
+    def counted(*args):
+        calls.append(args[0].shape)
+        return fn(*args)
+
+    return counted
+
+
+def _assert_same_close(fast, plain):
+    """As _assert_same, allowing for sums taken in another order."""
+    assert len(fast) == len(plain)
+    for a, b in zip(fast, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
 
 
 # ---------------------------------------------------------------- relu_grad

@@ -24,6 +24,8 @@ Backward is three convolutions, each an op, so second derivatives work:
     dL/db = dL/dy summed over n, i, j
 """
 
+import numpy as np
+
 from ..dtypes import require_same_dtype
 from ..function import Function
 from . import workspace
@@ -82,6 +84,27 @@ def _grouped_matmul(a, b, groups, transpose_a=False, transpose_b=False, xp=None)
     b = b.reshape(groups, b.shape[0] // groups, b.shape[-1])
     out = (a.transpose(0, 2, 1) if transpose_a else a) @ (b.transpose(0, 2, 1) if transpose_b else b)
     return out.reshape(groups * out.shape[1], out.shape[2])
+
+
+BLOCK_BYTES = 256 * 1024  # a block of both operands that stays in a core's L2 cache
+
+
+def _product_over_pixels(a, b):
+    """a @ b.T for a (P, L) and b (Q, L) that share a long pixel axis L and give a small (P, Q) result.
+
+    That is a first conv layer's weight gradient: 16 x 9 numbers, each summed
+    over 50,176 pixels. OpenBLAS then streams both operands from main memory;
+    summing the products of blocks of the pixel axis, each small enough to stay
+    in the cache, is 2-3x faster. Larger results are left to BLAS as they are.
+    """
+    p, q, n = a.shape[0], b.shape[0], a.shape[1]
+    block = max(256, BLOCK_BYTES // (a.itemsize * (p + q)))
+    if not isinstance(a, np.ndarray) or p * q > 1024 or n <= 2 * block:  # CuPy, or nothing to gain
+        return a @ b.T
+    out = a[:, :block] @ b[:, :block].T
+    for start in range(block, n, block):
+        out += a[:, start : start + block] @ b[:, start : start + block].T
+    return out
 
 
 class Conv2d(Function):
@@ -154,6 +177,8 @@ class Conv2dWeightGrad(Function):
         self.geometry, self.groups = geometry, groups
         cols = _im2col(self.backend, geometry, x) if cols is None else cols  # reuse forward's im2col
         g_mat = _channels_first(g) if g_mat is None else g_mat
+        if groups == 1:
+            return _product_over_pixels(g_mat, cols).reshape(w_shape)
         return _grouped_matmul(g_mat, cols, groups, transpose_b=True).reshape(w_shape)
 
     def backward(self, grad):
