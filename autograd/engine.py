@@ -136,7 +136,7 @@ def _step(fn, grad, pending, leaves, retain_graph, modes):
     Each input's gradient is matched to the input's shape and dtype, then added
     to what that input has received so far (``pending``).
     """
-    if fn.recorded_at != _inplace_clock.now:  # something changed in place since this node was recorded
+    if _inplace_clock.now and fn.recorded_at != _inplace_clock.now:  # changed in place since recorded?
         inplace.check_saved(fn)
     if fn.hooks is not None:  # register_hook / retain_grad on the node's output
         grad = _run_output_hooks(fn, grad)
@@ -150,7 +150,7 @@ def _step(fn, grad, pending, leaves, retain_graph, modes):
             sent.append(None)
             continue
         g_data, t_data = g.data, t.data
-        if g_data.shape != t_data.shape or g_data.dtype != t_data.dtype:
+        if g_data.shape != t_data.shape or g_data.dtype is not t_data.dtype:  # (_match compares exactly)
             g = _match(g, t)
         sent.append(g)
         key = t._grad_fn

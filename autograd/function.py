@@ -29,6 +29,8 @@ from . import anomaly
 from .inplace import clock as _inplace_clock
 from .modes import _local
 
+_new_object = object.__new__  # makes the node without calling __init__ (cheaper than cls.__new__(cls))
+
 
 class name_scope:
     """Label the op nodes recorded inside this block with ``name`` (nested: a path).
@@ -77,7 +79,7 @@ class Function:
         unless gradients are recorded and an input wants one.
         """
         modes = _local.modes  # this thread's switches: grad mode, anomaly mode, name scopes
-        fn = cls.__new__(cls)
+        fn = _new_object(cls)
         backend = fn.backend = inputs[0]._backend
         arrays, needs = [], []
         for t in inputs:
