@@ -60,8 +60,8 @@ def nll(log_probs, target, weights):
     weights 1/N give the mean negative log-likelihood, the cross-entropy of
     one-hot targets.
     """
-    target = as_tensor_like(target, log_probs).data
-    weights = as_tensor_like(weights, log_probs).data.astype(log_probs.dtype, copy=False)
+    target = _array(target, log_probs)
+    weights = _array(weights, log_probs).astype(log_probs.dtype, copy=False)
     if target.dtype.kind not in "iu":
         raise TypeError(f"nll: class indices must be integers, got {target.dtype}")
     n = log_probs.shape[0] if log_probs.ndim == 2 else None
@@ -71,3 +71,10 @@ def nll(log_probs, target, weights):
             f"got {log_probs.shape}, {target.shape} and {weights.shape}"
         )
     return NLL.apply(log_probs, target=target, weights=weights)
+
+
+def _array(value, like):
+    """``value`` (a Tensor, an array or a list) as an array on ``like``'s device."""
+    if isinstance(value, like.backend.xp.ndarray):  # (the loss passes its weights as an array)
+        return value
+    return as_tensor_like(value, like).data
