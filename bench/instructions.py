@@ -5,7 +5,7 @@ instructions a step executes moves far less, though not to zero: where Python
 objects land in memory changes how dictionaries and sets probe, so runs of the
 same code differed by up to 2% on a small 8-8-8-2 network, even with the fixed
 hash seed. Compare a few runs. This counts them for each contender of
-``mlp_step`` (or ``cnn_step``) with valgrind's callgrind tool: each contender
+``mlp_step`` (or ``cnn_step``, ``tiny_ops``) with valgrind's callgrind tool: each contender
 runs in a fresh process under valgrind twice, once with 0 and once with
 ``--steps`` timed steps after the same setup and warm-up, and the difference
 divided by ``--steps`` is one step's count (setup and interpreter start-up cancel).
@@ -14,7 +14,8 @@ What it cannot see: time spent waiting for memory (cache misses, page
 faults), which the timed benchmarks do include. Read it beside them: the
 instruction ratio says what the engine's bookkeeping adds to the array work.
 
-Run: ``python bench/instructions.py [--bench mlp_step|cnn_step] [--steps 10] [--no-torch]``
+Run: ``python bench/instructions.py [--bench mlp_step|cnn_step|tiny_ops] [--steps 10] [--no-torch]``
+(``tiny_ops``: a step is a chain of 300 ops, forward and backward; the count is given per op)
 (needs ``valgrind``: ``apt-get install valgrind``; runs 50-100x slower than normal).
 """
 
@@ -30,6 +31,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TINY_OPS = 300  # ops per tiny_ops chain here (counted per op)
 
 
 def child(bench_name, contender, steps, batch_size):
@@ -38,8 +40,11 @@ def child(bench_name, contender, steps, batch_size):
     import common
 
     bench = importlib.import_module(bench_name)
-    torch = common.import_torch(contender != "torch")
-    step = bench.make_contenders("cpu", batch_size, torch)[contender]
+    if bench_name == "tiny_ops":  # a step is one chain of TINY_OPS ops, forward and backward
+        step = bench.chain(contender, "cpu", TINY_OPS)[1]
+    else:
+        torch = common.import_torch(contender != "torch")
+        step = bench.make_contenders("cpu", batch_size, torch)[contender]
     for _ in range(3):
         step()
     for _ in range(steps):
@@ -58,13 +63,13 @@ def count(bench_name, contender, steps, batch_size):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bench", choices=["mlp_step", "cnn_step"], default="mlp_step")
+    parser.add_argument("--bench", choices=["mlp_step", "cnn_step", "tiny_ops"], default="mlp_step")
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--child", choices=["engine", "numpy", "torch", "floor"])
     args = parser.parse_args()
-    batch_size = args.batch_size or {"mlp_step": 128, "cnn_step": 64}[args.bench]
+    batch_size = args.batch_size or {"mlp_step": 128, "cnn_step": 64, "tiny_ops": 1}[args.bench]
     if args.child:
         child(args.bench, args.child, args.steps, batch_size)
         return
@@ -76,7 +81,9 @@ def main():
 
     contenders = ["engine", "numpy"] + ([] if args.no_torch else ["torch"])
     contenders += ["floor"] if args.bench == "mlp_step" else []  # mlp_step's featureless Python engine
-    print(f"instructions per step: {args.bench}, batch {batch_size}, cpu, one thread, {args.steps} steps")
+    tiny = args.bench == "tiny_ops"
+    what = f"chains of {TINY_OPS} ops" if tiny else f"steps, batch {batch_size}"
+    print(f"instructions per {'op' if tiny else 'step'}: {args.bench}, cpu, one thread, {args.steps} {what}")
     print(common.machine_info())
     per_step = {}
     for name in contenders:
@@ -84,7 +91,8 @@ def main():
             count(args.bench, name, args.steps, batch_size) - count(args.bench, name, 0, batch_size)
         ) / args.steps
     for name, n in per_step.items():
-        print(f"  {name:<7} {n / 1e6:8.2f} million instructions per step  {n / per_step['numpy']:.3f}x numpy")
+        amount = f"{n / TINY_OPS:8.0f} instructions per op" if tiny else f"{n / 1e6:8.2f} million instructions per step"
+        print(f"  {name:<7} {amount}  {n / per_step['numpy']:.3f}x numpy")
 
 
 if __name__ == "__main__":
