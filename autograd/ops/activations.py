@@ -100,10 +100,11 @@ class ReLU(Function):
 class ReLUGrad(Function):
     """z = a where the mask is True, 0 elsewhere  ->  dL/da = relu_grad(dL/dz) with the same mask
 
-    ReLU's backward rule as one op (PyTorch's threshold_backward): NumPy multiplies
-    by the boolean mask directly, reading True as 1, so no float copy of the mask is
-    made (``grad * mask`` through the Tensor operator would convert it to the
-    gradient's dtype first). The rule is linear in a, so its own backward is itself.
+    ReLU's backward rule as one op (PyTorch's threshold_backward): the boolean mask
+    is written into the output as 0/1 numbers, then multiplied by the gradient in
+    place, one node and no temporary (``grad * mask`` through the Tensor operator
+    would add a node and a float copy of the mask). The rule is linear in a, so its
+    own backward is itself.
     """
 
     name = "relu_grad"
