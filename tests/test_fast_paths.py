@@ -3,9 +3,11 @@
 Three fast paths (issue 17, the cnn_step benchmark):
 
 * tiled windows: when the windows tile the image (2x2 pooling with stride 2 of
-  an even image), ``Geometry.scatter`` writes each kernel offset into an
-  uninitialised buffer instead of adding into zeros. The plain path is forced
-  by making ``Geometry.tiles`` answer False.
+  an even image), max pooling first gathers each kernel offset's values into a
+  block of its own (one pass), so its maximum and compares run along rows, and
+  ``Geometry.scatter`` writes each kernel offset into an uninitialised buffer
+  instead of adding into zeros. The plain path is forced by making
+  ``Geometry.tiles`` answer False.
 * memory order: padding, the scatter (col2im, max-pool backward) and max-pool's
   winner masks follow their input's memory order, so a channel-major conv output
   stays channel-major through ReLU, pooling and the next conv, forward and

@@ -27,7 +27,11 @@ class MaxPool2d(Function):
         kh, kw = geometry.kernel
         offsets = [(k, l) for k in range(kh) for l in range(kw)]
         order = memory_order(x)  # kept by y and the masks (conv outputs are channel-major)
-        taps = [win[..., k, l] for k, l in offsets]
+        taps = [win[..., k, l] for k, l in offsets]  # strided views: every pass over one reads OW values at a time
+        if geometry.tiles():  # each pixel in one window: one pass gathers each tap into a block of its own first
+            blocks = empty_like_order(xp, order, win.shape[:4], x.dtype, lead=(kh, kw))
+            blocks[...] = win.transpose(4, 5, 0, 1, 2, 3)
+            taps = [blocks[k, l] for k, l in offsets]  # the maximum and the compares below then run along rows
         y = empty_like_order(xp, order, win.shape[:4], x.dtype)
         if len(taps) == 1:
             y[...] = taps[0]
