@@ -27,11 +27,12 @@ class MaxPool2d(Function):
         kh, kw = geometry.kernel
         offsets = [(k, l) for k in range(kh) for l in range(kw)]
         order = memory_order(x)  # kept by y and the masks (conv outputs are channel-major)
-        taps = [win[..., k, l] for k, l in offsets]  # strided views: every pass over one reads OW values at a time
-        if geometry.tiles():  # each pixel in one window: one pass gathers each tap into a block of its own first
+        if geometry.tiles():  # each pixel in one window: one pass gathers each offset's values into a block,
             blocks = empty_like_order(xp, order, win.shape[:4], x.dtype, lead=(kh, kw))
             blocks[...] = win.transpose(4, 5, 0, 1, 2, 3)
-            taps = [blocks[k, l] for k, l in offsets]  # the maximum and the compares below then run along rows
+            taps = [blocks[k, l] for k, l in offsets]  # so the maximum and the compares below run along rows
+        else:  # strided views: each pass over one reads OW values at a time
+            taps = [win[..., k, l] for k, l in offsets]
         y = empty_like_order(xp, order, win.shape[:4], x.dtype)
         if len(taps) == 1:
             y[...] = taps[0]
