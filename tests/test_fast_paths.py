@@ -321,9 +321,9 @@ def test_col2im_leaves_an_array_it_does_not_own_alone():
 def test_product_over_pixels_matches_one_product(p, q, n, blocked, dtype):
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((p, n)).astype(dtype), rng.standard_normal((q, n)).astype(dtype)
-    got = conv._product_over_pixels(a.view(_CountedProducts), b.view(_CountedProducts))
-    assert (_CountedProducts.count > 1) == blocked
     _CountedProducts.count = 0
+    got = conv._product_over_pixels(a.view(_CountedProducts), b.view(_CountedProducts))
+    assert (_CountedProducts.count > 1) == blocked  # one product, or one per block
     expected = a.astype(np.float64) @ b.astype(np.float64).T
     tolerance = 1e-3 if dtype == np.float32 else 1e-10  # float32 sums of 50,000 products, in another order
     np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
