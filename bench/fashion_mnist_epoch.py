@@ -8,9 +8,12 @@ epoch and the test accuracy: for this engine and for PyTorch on the same network
 each in a fresh process of its own, one after the other. Both start from the same
 weights and see the same batches in the same order (the engine's ``DataLoader``
 makes them; PyTorch gets each batch with ``torch.from_numpy``, no copy), so the
-seconds differ by the model's step only.
+seconds differ by the model's step only. ``--rounds N`` runs the pair N times,
+taking turns (the first contender alternating), and reports the median seconds
+and the median of the per-round ratios: one epoch each is exposed to the
+machine's slow minutes, which move a single ratio by 30% or more.
 
-Run: ``python bench/fashion_mnist_epoch.py [--device cuda] [--epochs 1] [--root DIR] [--contender engine|torch|both]``
+Run: ``python bench/fashion_mnist_epoch.py [--device cuda] [--epochs 1] [--root DIR] [--contender engine|torch|both] [--rounds N]``
 """
 
 from __future__ import annotations
@@ -103,20 +106,25 @@ def main():
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--root", default=None)
     parser.add_argument("--contender", choices=["engine", "torch", "both"], default="both")
+    parser.add_argument("--rounds", type=int, default=1, help="run the contenders this many times, taking turns")
     args = parser.parse_args()
     names = ["engine", "torch"] if args.contender == "both" else [args.contender]
     print(common.machine_info(args.device))
     print(f"Fashion-MNIST CNN, {args.epochs} epoch(s) at batch {args.batch_size} on {args.device}, "
-          f"each contender alone in a fresh process:")  # fmt: skip
-    results = {}
-    for name in names:  # one after the other, never at the same time
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            work = (name, args.device, args.epochs, args.batch_size, 0.05, args.root)
-            (seconds, accuracy), threads = pool.apply(_alone, work)
-        results[name] = seconds
-        print(f"  {name:<6} training time {seconds:6.1f} s, test accuracy {accuracy:.4f}  ({threads})")
-    if len(results) == 2:
-        print(f"  engine / torch = {results['engine'] / results['torch']:.2f}")
+          f"each contender alone in a fresh process, {args.rounds} round(s) taking turns:")  # fmt: skip
+    seconds = {name: [] for name in names}
+    for r in range(args.rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:  # one at a time, never together
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                work = (name, args.device, args.epochs, args.batch_size, 0.05, args.root)
+                (took, accuracy), threads = pool.apply(_alone, work)
+            seconds[name].append(took)
+            print(f"  {name:<6} training time {took:6.1f} s, test accuracy {accuracy:.4f}  ({threads})")
+    if len(names) == 2:
+        ratios = [e / t for e, t in zip(seconds["engine"], seconds["torch"])]
+        engine, torch_ = common.median(seconds["engine"]), common.median(seconds["torch"])
+        print(f"  median: engine {engine:.1f} s, torch {torch_:.1f} s; engine / torch = {engine / torch_:.2f} "
+              f"(median of the rounds' ratios {common.median(ratios):.2f}, rounds {', '.join(f'{x:.2f}' for x in ratios)})")  # fmt: skip
 
 
 if __name__ == "__main__":
