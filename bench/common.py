@@ -253,12 +253,17 @@ def engine_training_step(model, lr, x, y, device):
     return step
 
 
-def torch_training_step(torch, model, weights, lr, x, y, device):
-    """The same step in PyTorch, starting from the engine's ``weights`` (PyTorch's layouts)."""
+def with_weights(torch, model, weights, device):
+    """``model`` (a torch.nn module) holding the engine's ``weights`` (NumPy arrays, PyTorch's layouts), on ``device``."""
     with torch.no_grad():
         for p, w in zip(model.parameters(), weights):
             p.copy_(torch.from_numpy(w))
-    model.to(device)
+    return model.to(device)
+
+
+def torch_training_step(torch, model, weights, lr, x, y, device):
+    """The same step in PyTorch, starting from the engine's ``weights`` (PyTorch's layouts)."""
+    model = with_weights(torch, model, weights, device)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)

@@ -62,11 +62,7 @@ def train_and_test_torch(device="cpu", epochs=1, batch_size=64, lr=0.05, root=No
     ag.manual_seed(seed)
     train_loader, test_loader = _loaders("cpu", batch_size, root, seed)
     weights = [p.numpy() for p in build_cnn(nn).parameters()]  # the engine's first draw, as above
-    model = build_cnn(torch.nn)
-    with torch.no_grad():
-        for p, w in zip(model.parameters(), weights):
-            p.copy_(torch.from_numpy(w))
-    model.to(device)
+    model = common.with_weights(torch, build_cnn(torch.nn), weights, device)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 

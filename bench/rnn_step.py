@@ -66,11 +66,7 @@ def engine_step(device, x, y):
 
 
 def torch_step(torch, device, weights, x, y):
-    model = build(torch.nn)
-    with torch.no_grad():
-        for p, w in zip(model.parameters(), weights):
-            p.copy_(torch.from_numpy(w))
-    model.to(device)
+    model = common.with_weights(torch, build(torch.nn), weights, device)
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LR)
     x, y = torch.from_numpy(x).to(device), torch.from_numpy(y.reshape(-1)).to(device)
