@@ -5,8 +5,9 @@ For every op node, from the output back to the inputs:
     grad arriving at the node's output  --node.backward-->  grad for each input
 
 Where a tensor feeds several ops, the gradients arriving from each of them are
-added (the multivariable chain rule). The walk is iterative (no recursion), so
-a chain of 100,000 ops works.
+added (the multivariable chain rule). Nodes are visited newest first, in the
+reverse of the order the forward pass made them; nothing recurses, so a chain
+of 100,000 ops works.
 
 Observers (``observe_backward``) see each step as it happens: the node, the
 gradient arriving at its output and the gradients it sends to its inputs. The
@@ -16,11 +17,13 @@ step-by-step visualiser is built on that and nothing else.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from operator import attrgetter
 
 from . import anomaly, inplace
 from .modes import _local
 
 _inplace_clock = inplace.clock
+_number = attrgetter("number")
 
 
 @contextmanager
@@ -42,28 +45,23 @@ def observe_backward(callback):
 def topological_order(root_fns):
     """The op nodes reachable from ``root_fns``, each before the nodes it depends on.
 
-    Iterative depth-first search; the order is deterministic (input order). A
-    node stays on the stack while the nodes it depends on are ordered above it;
-    when it is on top again, they are all done, and it joins the order.
+    A node is recorded after the nodes that made its inputs (it needs their
+    outputs), so the reachable nodes sorted newest first (by ``node.number``)
+    are in such an order: when backward reaches a node, every node that uses
+    its output has already sent it a gradient. PyTorch orders its backward pass
+    by the same numbers. Finding the nodes is one sweep (no recursion).
     """
-    order, expanded, finished = [], set(), set()
-    stack = list(reversed(root_fns))
-    while stack:
-        fn = stack[-1]
-        if fn not in expanded:  # first visit: put the nodes it depends on above it
-            expanded.add(fn)
-            if fn.inputs is None:
-                _raise_freed(fn)
-            for t in reversed(fn.inputs):
-                child = t._grad_fn
-                if child is not None and child not in expanded:
-                    stack.append(child)
-        else:  # on top again: everything it depends on is ordered
-            stack.pop()
-            if fn not in finished:
-                finished.add(fn)
-                order.append(fn)
-    order.reverse()
+    found = set(root_fns)
+    order = list(found)  # grows while it is read: each reachable node joins it once
+    for fn in order:
+        if fn.inputs is None:
+            _raise_freed(fn)
+        for t in fn.inputs:
+            node = t._grad_fn
+            if node is not None and node not in found:
+                found.add(node)
+                order.append(node)
+    order.sort(key=_number, reverse=True)
     return order
 
 

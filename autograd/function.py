@@ -25,11 +25,14 @@ so a backward may return gradients in the broadcast shape.
 
 from __future__ import annotations
 
+from itertools import count
+
 from . import anomaly
 from .inplace import clock as _inplace_clock
 from .modes import _local
 
 _new_object = object.__new__  # makes the node without calling __init__ (cheaper than cls.__new__(cls))
+_next_number = count(1).__next__  # numbers the recorded nodes in the order they are made
 
 
 class name_scope:
@@ -64,6 +67,8 @@ class Function:
     #   backend           the device the op ran on
     #   out_data          the output array, when ``saves_output``
     #   params            the keyword settings forward was called with (axis=1, ...)
+    #   number            when it was recorded: 1, 2, 3... in this process (the backward pass
+    #                     visits newer nodes first, see engine.topological_order)
     inputs = None  # also what a freed node reads: backward clears the instance's __dict__
     scope = ()  # the module path the node was recorded in (see name_scope)
     hooks = None  # functions applied to the gradient of this node's output (a list once any is set)
@@ -92,6 +97,7 @@ class Function:
             anomaly.check_forward(fn, data)
         if modes.grad and True in needs:  # record the node: the output needs a way back
             fn.inputs = inputs
+            fn.number = _next_number()
             fn.needs_input_grad = needs
             fn.params = params  # the keyword settings, so a viewer can rerun forward (viz's numerical check)
             if cls.saves_output:

@@ -237,6 +237,32 @@ def test_observe_backward_sees_every_step_in_order():
     assert len(steps) == 3  # the observer is gone after the block
 
 
+def test_backward_visits_nodes_in_reverse_of_the_forward_order():
+    # two branches made in an order that a search following the inputs would not take
+    x = ag.tensor([1.0, -2.0], requires_grad=True)
+    late = x.exp()  # made first, used as the second input
+    early = x.sin()  # made second, used as the first input
+    both = early * late
+    loss = (both + late).sum()  # late also feeds the add: it must wait for the mul's gradient
+    steps = []
+    with ag.observe_backward(lambda node, g, gs: steps.append(node.name)):
+        loss.backward()
+    assert steps == ["sum", "add", "mul", "sin", "exp"]
+    xv = np.array([1.0, -2.0])
+    expected = np.cos(xv) * np.exp(xv) + np.sin(xv) * np.exp(xv) + np.exp(xv)
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-6)
+
+
+def test_a_node_used_before_its_input_changed_in_place_still_raises():
+    # h's old consumer would otherwise be ordered after h's new (in-place) node
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2.0
+    used = h * h
+    h += 1.0
+    with pytest.raises(RuntimeError, match="modified in place"):
+        (used.sum() + h.sum()).backward()
+
+
 def test_observe_backward_reports_none_for_inputs_without_grad():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     c = ag.tensor([4.0, 5.0])
