@@ -314,16 +314,25 @@ def test_col2im_leaves_an_array_it_does_not_own_alone():
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize(
-    "p, q, n, blocked",
-    [(16, 9, 50176, True), (16, 9, 50176 + 37, True), (40, 30, 5000, False), (16, 9, 2000, False)],
-    ids=["conv1", "ragged_last_block", "large_result", "short_axis"],
+    "p, q, n, blocked, transposed",
+    [
+        (16, 9, 50176, True, False),
+        (16, 9, 50176 + 37, True, False),
+        (40, 30, 5000, False, False),
+        (32, 144, 3000, False, True),
+        (16, 9, 2000, False, False),
+        (9, 16, 2000, False, True),
+    ],
+    ids=["conv1", "ragged_last_block", "large_result", "wide_result", "short_axis", "short_axis_wide"],
 )
-def test_product_over_pixels_matches_one_product(p, q, n, blocked, dtype):
+def test_product_over_pixels_matches_one_product(p, q, n, blocked, transposed, dtype):
+    """Blocks for a small result, else one product: (b @ a^T)^T when the result is wider than tall."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((p, n)).astype(dtype), rng.standard_normal((q, n)).astype(dtype)
     _CountedProducts.count = 0
     got = conv._product_over_pixels(a.view(_CountedProducts), b.view(_CountedProducts))
     assert (_CountedProducts.count > 1) == blocked  # one product, or one per block
+    assert np.asarray(got).flags.f_contiguous == transposed  # the transpose of a C-ordered (q, p) product
     expected = a.astype(np.float64) @ b.astype(np.float64).T
     tolerance = 1e-3 if dtype == np.float32 else 1e-10  # float32 sums of 50,000 products, in another order
     np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
