@@ -329,10 +329,11 @@ def test_product_over_pixels_matches_one_product(p, q, n, blocked, transposed, d
     """Blocks for a small result, else one product: (b @ a^T)^T when the result is wider than tall."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((p, n)).astype(dtype), rng.standard_normal((q, n)).astype(dtype)
-    _CountedProducts.count = 0
+    _CountedProducts.count, _CountedProducts.left_rows = 0, []
     got = conv._product_over_pixels(a.view(_CountedProducts), b.view(_CountedProducts))
     assert (_CountedProducts.count > 1) == blocked  # one product, or one per block
-    assert np.asarray(got).flags.f_contiguous == transposed  # the transpose of a C-ordered (q, p) product
+    assert _CountedProducts.left_rows[0] == (q if transposed else p)  # b @ a^T, or a @ b^T
+    assert np.asarray(got).flags.c_contiguous  # in the weights' layout, whichever way it was taken
     expected = a.astype(np.float64) @ b.astype(np.float64).T
     tolerance = 1e-3 if dtype == np.float32 else 1e-10  # float32 sums of 50,000 products, in another order
     np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
@@ -343,9 +344,11 @@ class _CountedProducts(np.ndarray):
     """An array that counts the matrix products it takes part in (slices and transposes count too)."""
 
     count = 0
+    left_rows = []  # the rows of the left operand of each product
 
     def __matmul__(self, other):
         type(self).count += 1
+        type(self).left_rows.append(self.shape[0])
         return np.asarray(self) @ np.asarray(other)
 
 
@@ -359,6 +362,18 @@ def test_a_conv_weight_gradient_in_blocks_matches_one_product(monkeypatch):
     assert calls
     monkeypatch.setattr(conv, "BLOCK_BYTES", 2**40)
     _assert_same_close(blocked, _conv_derivatives(x_shape, w_shape, settings))
+
+
+@pytest.mark.parametrize("kernel", [1, 3])
+def test_a_wide_conv_weight_gradient_matches_one_product_and_is_c_ordered(monkeypatch, kernel):
+    """More input taps than output channels (6 x 8*k*k): taken the other way round, in the weights' layout."""
+    x_shape, w_shape, settings = (2, 8, 6, 5), (6, 8, kernel, kernel), dict(padding=kernel // 2)
+    conv_layer = ag.tensor(_distinct(w_shape, seed=2) * 0.01, requires_grad=True)
+    F.conv2d(ag.tensor(_distinct(x_shape)), conv_layer, **settings).sum().backward()
+    assert conv_layer.grad.data.flags.c_contiguous
+    wide = _conv_derivatives(x_shape, w_shape, settings)
+    monkeypatch.setattr(conv, "_product_over_pixels", lambda a, b: a @ b.T)
+    _assert_same_close(wide, _conv_derivatives(x_shape, w_shape, settings))
 
 
 def _counting(fn, calls):

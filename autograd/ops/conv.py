@@ -97,14 +97,15 @@ def _product_over_pixels(a, b):
     summing the products of blocks of the pixel axis, each small enough to stay
     in the cache, is 2-3x faster. A larger result is one product, taken as
     (b @ a^T)^T when it is wider than tall (a later layer's: 32 x 144): OpenBLAS
-    computes it 10-50% faster with the result's longer side as its rows.
+    computes it 10-50% faster with the result's longer side as its rows. The
+    result is C-ordered either way, as the weights are.
     """
     p, q, n = a.shape[0], b.shape[0], a.shape[1]
     block = max(256, BLOCK_BYTES // (a.itemsize * (p + q)))
     if not isinstance(a, np.ndarray):  # CuPy: its own BLAS
         return a @ b.T
     if p * q > 1024 or n <= 2 * block:  # nothing to gain from blocks
-        return (b @ a.T).T if q > p else a @ b.T
+        return np.ascontiguousarray((b @ a.T).T) if q > p else a @ b.T  # (a copy of P*Q numbers)
     out = a[:, :block] @ b[:, :block].T
     for start in range(block, n, block):
         out += a[:, start : start + block] @ b[:, start : start + block].T
