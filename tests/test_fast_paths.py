@@ -1,6 +1,6 @@
 """The CNN ops' fast paths, each against the plain path beside it (values, first and second derivatives).
 
-Three fast paths (issue 17, the cnn_step benchmark):
+The fast paths (issue 17, the cnn_step benchmark):
 
 * tiled windows: when the windows tile the image (2x2 pooling with stride 2 of
   an even image), max pooling first gathers each kernel offset's values into a
@@ -19,7 +19,9 @@ Three fast paths (issue 17, the cnn_step benchmark):
   whole images. The plain path is forced by making ``keeps_size`` answer False.
 * a first conv layer's weight gradient (a small result summed over many pixels)
   as a sum of products over blocks of the pixel axis that stay in the cache;
-  the plain path is one product (``BLOCK_BYTES`` larger than the operands).
+  the plain path is one product (``BLOCK_BYTES`` larger than the operands). A
+  weight gradient wider than tall is one product taken the other way round and
+  copied back to C order; the plain path is ``a @ b.T``.
 * the ``workspace``: large work arrays kept across training steps and handed out
   again only when nothing refers to them. Here every array goes through it
   (``MIN_BYTES = 0``), against plain allocation (``enabled = False``).
@@ -368,9 +370,9 @@ def test_a_conv_weight_gradient_in_blocks_matches_one_product(monkeypatch):
 def test_a_wide_conv_weight_gradient_matches_one_product_and_is_c_ordered(monkeypatch, kernel):
     """More input taps than output channels (6 x 8*k*k): taken the other way round, in the weights' layout."""
     x_shape, w_shape, settings = (2, 8, 6, 5), (6, 8, kernel, kernel), dict(padding=kernel // 2)
-    conv_layer = ag.tensor(_distinct(w_shape, seed=2) * 0.01, requires_grad=True)
-    F.conv2d(ag.tensor(_distinct(x_shape)), conv_layer, **settings).sum().backward()
-    assert conv_layer.grad.data.flags.c_contiguous
+    weights = ag.tensor(_distinct(w_shape, seed=2) * 0.01, requires_grad=True)
+    F.conv2d(ag.tensor(_distinct(x_shape)), weights, **settings).sum().backward()
+    assert weights.grad.data.flags.c_contiguous
     wide = _conv_derivatives(x_shape, w_shape, settings)
     monkeypatch.setattr(conv, "_product_over_pixels", lambda a, b: a @ b.T)
     _assert_same_close(wide, _conv_derivatives(x_shape, w_shape, settings))
